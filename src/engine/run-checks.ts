@@ -1,0 +1,51 @@
+import type { Check, CheckResult, CheckSpec } from '../types.js';
+import { runCheck } from './run-check.js';
+import type { CheckEnvironment } from './run-check.js';
+
+export interface EngineOptions {
+  deadline: number;
+  signal: AbortSignal;
+  concurrency: number;
+}
+
+/**
+ * The one check engine. Lanes (a check, or a sequence of checks) run in
+ * parallel up to `concurrency`; checks inside a sequence run in order and a
+ * failed enforced check skips the rest. Results keep the declared order.
+ */
+export async function runChecks(specs: CheckSpec[], env: CheckEnvironment, options: EngineOptions): Promise<CheckResult[]> {
+  const lanes = specs.map((spec) => ('sequence' in spec ? spec.sequence : [spec]));
+  const results: CheckResult[][] = new Array(lanes.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      const index = next++;
+      results[index] = await runLane(lanes[index]!, env, options);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, lanes.length)) }, worker);
+  await Promise.all(workers);
+  return results.flat();
+}
+
+async function runLane(lane: Check[], env: CheckEnvironment, options: EngineOptions): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  let blocker: CheckResult | undefined;
+  for (const check of lane) {
+    if (blocker) {
+      out.push({
+        name: check.name,
+        state: 'inconclusive',
+        reason: `skipped: ${blocker.name} earlier in the sequence did not pass`,
+        enforced: check.enforce !== false,
+        durationMs: 0,
+        attempts: 0,
+      });
+      continue;
+    }
+    const result = await runCheck(check, env, options.deadline, options.signal);
+    out.push(result);
+    if (result.enforced && result.state !== 'passed') blocker = result;
+  }
+  return out;
+}

@@ -1,0 +1,231 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { createClientRegistry } from './clients.js';
+import { resolveHookContext } from './context/resolve.js';
+import type { Resolution } from './context/resolve.js';
+import { runChecks } from './engine/run-checks.js';
+import { validateCheckSpecs } from './engine/validate.js';
+import { describeError } from './errors.js';
+import { parseHookEvent } from './event.js';
+import { reportStatus } from './report.js';
+import type { ReportResult } from './report.js';
+import { resolveSettings, validateHookOptions } from './settings.js';
+import type { Settings } from './settings.js';
+import { timeoutSignal } from './util/abort.js';
+import { stdoutSink, verdictRecord, writeLine } from './verdict-log.js';
+import type {
+  CheckOutcome,
+  CheckResult,
+  CheckSpec,
+  CodeDeployHookEvent,
+  HookContext,
+  HookOptions,
+  HookVerdict,
+  LambdaContextLike,
+} from './types.js';
+
+/** Left unused at the very end of the Lambda time so the last report attempt can finish. */
+const FINAL_MARGIN_MS = 100;
+
+/** One invocation between parsing its event and reporting its verdict. */
+export interface HookInvocation {
+  event: CodeDeployHookEvent;
+  startedAt: number;
+  /** When Lambda will stop this invocation (epoch ms). */
+  lambdaEnd: number;
+  /** Set once complete() has run: a second call returns it instead of reporting again. */
+  verdict?: Promise<HookVerdict>;
+}
+
+/** An outcome computed outside the engine (the middy handler's), added as a check result. */
+export interface ExternalOutcome {
+  name: string;
+  outcome: CheckOutcome;
+  durationMs: number;
+}
+
+/**
+ * The hook flow shared by every adapter: parse -> resolve -> run checks ->
+ * report exactly once -> log -> verdict. Adapters only decide when
+ * begin() and complete() are called.
+ */
+export function createHookRunner(options: HookOptions) {
+  validateHookOptions(options);
+  const sink = options.log ?? stdoutSink;
+  // One registry per hook definition: a warm Lambda reuses its clients.
+  const clients = createClientRegistry(options.clients);
+  // Retries are ours (bounded by the Lambda deadline), not the SDK's.
+  const codeDeploy = () => clients.get('codeDeploy', () => new CodeDeployClient({ maxAttempts: 1 }));
+
+  function begin(rawEvent: unknown, lambdaContext?: LambdaContextLike): HookInvocation {
+    const startedAt = Date.now();
+    let event: CodeDeployHookEvent;
+    try {
+      event = parseHookEvent(rawEvent);
+    } catch (error) {
+      const { name, message } = describeError(error);
+      writeLine(sink, { level: 'ERROR', message, error: name, timestamp: new Date(startedAt).toISOString(), reported: false });
+      throw error;
+    }
+    return { event, startedAt, lambdaEnd: startedAt + remainingTime(lambdaContext, options.maxDurationMs ?? 900_000) };
+  }
+
+  function complete(invocation: HookInvocation, external?: ExternalOutcome): Promise<HookVerdict> {
+    invocation.verdict ??= decideAndReport(invocation, external);
+    return invocation.verdict;
+  }
+
+  async function decideAndReport(inv: HookInvocation, external?: ExternalOutcome): Promise<HookVerdict> {
+    const { event } = inv;
+    let settings: Settings | undefined;
+    let decision: Decision;
+    let ctx: HookContext | undefined;
+    const remaining = inv.lambdaEnd - Date.now();
+    let checksDeadline = inv.lambdaEnd - (options.reserveMs ?? 5000);
+    try {
+      settings = resolveSettings(options);
+      // Keep the reserve, but never more than half of what is left (a 3 s Lambda still runs its checks).
+      checksDeadline = inv.lambdaEnd - Math.min(settings.reserveMs, remaining / 2);
+      const timer = timeoutSignal(checksDeadline - Date.now(), 'deadline');
+      try {
+        const resolved = await resolve(event, settings, checksDeadline, timer.signal);
+        ctx = resolved.kind === 'running' ? resolved.context : undefined;
+        decision = await decide(resolved, settings, checksDeadline, timer.signal, inv, external);
+      } finally {
+        timer.clear();
+      }
+    } catch (error) {
+      // Anything unexpected (a bug here, bad env settings) fails closed.
+      const { name, message } = describeError(error);
+      decision = { status: 'Failed', reason: `hook error: ${name}: ${message}`, checks: [] };
+    }
+
+    let report: ReportResult | undefined;
+    if (!decision.skipReport) report = await reportStatus(codeDeploy(), event, decision.status, inv.lambdaEnd - FINAL_MARGIN_MS);
+    const verdict: HookVerdict = {
+      status: decision.status,
+      deploymentId: event.DeploymentId,
+      lifecycleEvent: decision.lifecycleEvent ?? ctx?.lifecycleEvent ?? 'unknown',
+      ...(decision.platform ?? ctx?.platform ? { platform: decision.platform ?? ctx?.platform } : {}),
+      checks: decision.checks,
+      durationMs: Date.now() - inv.startedAt,
+      reported: report !== undefined && report.outcome !== 'failed',
+      reason: reportNote(decision.reason, report),
+      ...(decision.bypass ? { bypass: decision.bypass } : {}),
+      ...(decision.skipReport ? { duplicate: true } : {}),
+    };
+    writeLine(
+      sink,
+      verdictRecord(verdict, ctx, report, settings?.metricsNamespace ?? 'CodeDeployHooks', event.LifecycleEventHookExecutionId),
+    );
+    return verdict;
+  }
+
+  async function resolve(event: CodeDeployHookEvent, settings: Settings, deadline: number, signal: AbortSignal) {
+    try {
+      return await resolveHookContext(event, codeDeploy(), { deadline, signal, retry: settings.resolveRetry });
+    } catch (error) {
+      return { kind: 'unresolved' as const, error };
+    }
+  }
+
+  async function decide(
+    resolved: Resolution | { kind: 'unresolved'; error: unknown },
+    settings: Settings,
+    deadline: number,
+    signal: AbortSignal,
+    inv: HookInvocation,
+    external?: ExternalOutcome,
+  ): Promise<Decision> {
+    if (resolved.kind === 'completed') {
+      return {
+        status: resolved.status,
+        reason: `duplicate invocation: ${resolved.lifecycleEvent} was already reported ${resolved.status}; checks skipped, nothing reported`,
+        checks: [],
+        skipReport: true,
+        lifecycleEvent: resolved.lifecycleEvent,
+        platform: resolved.platform,
+      };
+    }
+    if (settings.bypass) {
+      return { status: 'Succeeded', reason: `bypassed: ${settings.bypass.reason}`, checks: [], bypass: settings.bypass };
+    }
+    if (resolved.kind === 'unresolved') {
+      const { message } = describeError(resolved.error);
+      return { status: 'Failed', reason: `could not resolve the deployment: ${message}`, checks: [] };
+    }
+    const ctx = resolved.context;
+    let specs: CheckSpec[];
+    try {
+      specs = typeof options.checks === 'function' ? await options.checks(ctx) : options.checks;
+      validateCheckSpecs(specs);
+    } catch (error) {
+      const { name, message } = describeError(error);
+      return { status: 'Failed', reason: `could not build the checks: ${name}: ${message}`, checks: [] };
+    }
+    const results: CheckResult[] = external ? [externalResult(external)] : [];
+    results.push(
+      ...(await runChecks(
+        specs,
+        { hook: ctx, clients, hookStartedAt: inv.startedAt, log: debugLogger(settings.debug) },
+        { deadline, signal, concurrency: settings.concurrency },
+      )),
+    );
+    return { ...verdictOf(results, settings.inconclusive), checks: results };
+  }
+
+  function debugLogger(enabled: boolean) {
+    return {
+      debug(message: string, fields?: Record<string, unknown>) {
+        if (enabled) writeLine(sink, { level: 'DEBUG', message, ...fields, timestamp: new Date().toISOString() });
+      },
+    };
+  }
+
+  return { begin, complete, clients };
+}
+
+interface Decision {
+  status: 'Succeeded' | 'Failed';
+  reason: string;
+  checks: CheckResult[];
+  skipReport?: boolean;
+  bypass?: { reason: string };
+  lifecycleEvent?: HookVerdict['lifecycleEvent'];
+  platform?: 'Lambda' | 'ECS';
+}
+
+/** Succeeded only when every enforced check passed (fail closed). */
+export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass'): { status: 'Succeeded' | 'Failed'; reason: string } {
+  if (results.length === 0) return { status: 'Failed', reason: 'no checks ran: a hook with nothing to check does not pass' };
+  const enforced = results.filter((r) => r.enforced);
+  const bad = enforced.filter((r) => !(r.state === 'passed' || (r.state === 'inconclusive' && inconclusive === 'pass')));
+  if (bad.length > 0) {
+    const list = bad.map((r) => `${r.name} ${r.state}: ${r.reason}`).join('; ');
+    return { status: 'Failed', reason: `${bad.length} of ${enforced.length} enforced checks did not pass: ${list}` };
+  }
+  const dry = results.length - enforced.length;
+  const dryNote = dry > 0 ? ` (${dry} dry-run check${dry > 1 ? 's' : ''} not enforced)` : '';
+  if (enforced.length === 0) return { status: 'Succeeded', reason: `no enforced checks; ${dry} dry-run checks ran` };
+  return { status: 'Succeeded', reason: `all ${enforced.length} enforced checks passed${dryNote}` };
+}
+
+function externalResult(e: ExternalOutcome): CheckResult {
+  return { name: e.name, state: e.outcome.state, reason: e.outcome.reason, enforced: true, durationMs: e.durationMs, attempts: 1, ...(e.outcome.details ? { details: e.outcome.details } : {}) };
+}
+
+function reportNote(reason: string, report: ReportResult | undefined): string {
+  if (!report) return reason;
+  if (report.outcome === 'failed') return `${reason}; REPORT FAILED after ${report.attempts} attempt(s): ${report.error?.name}: ${report.error?.message}`;
+  if (report.outcome === 'already-completed') return `${reason}; CodeDeploy already had a status for this lifecycle event`;
+  return reason;
+}
+
+function remainingTime(context: LambdaContextLike | undefined, fallback: number): number {
+  try {
+    const ms = context?.getRemainingTimeInMillis?.();
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
+  } catch {
+    // A broken context gets the fallback budget.
+  }
+  return fallback;
+}
