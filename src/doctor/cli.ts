@@ -1,0 +1,71 @@
+/**
+ * `codedeploy-hooks doctor [TEMPLATE] [--format text|json]`.
+ * Exit codes: 0 no errors (warnings allowed), 1 at least one error,
+ * 2 unreadable or invalid input, or bad arguments.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatJson, formatText } from './format.js';
+import { diagnose } from './run-rules.js';
+import { readTemplate, TemplateError } from './template-reader.js';
+
+export interface DoctorIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+const USAGE = `usage: codedeploy-hooks doctor [TEMPLATE] [--format text|json]
+
+Checks a SAM or CloudFormation template for CodeDeploy hook traps.
+TEMPLATE defaults to template.yaml (or template.yml, template.json) in the current directory.
+Exit code: 0 no errors, 1 errors found, 2 the template could not be read.
+`;
+
+function parseArgs(argv: string[]): { file?: string; format: 'text' | 'json'; help: boolean } | string {
+  const args = argv[0] === 'doctor' ? argv.slice(1) : argv;
+  let file: string | undefined;
+  let format: 'text' | 'json' = 'text';
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+      if (value !== 'text' && value !== 'json') return `--format must be text or json, got ${value ?? 'nothing'}`;
+      format = value;
+    } else if (arg === '--json') format = 'json';
+    else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else if (file === undefined) file = arg;
+    else return `only one TEMPLATE may be given (got ${file} and ${arg})`;
+  }
+  return { file, format, help };
+}
+
+export async function runDoctorCommand(argv: string[], io?: Partial<DoctorIo>): Promise<number> {
+  const out = io?.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = io?.stderr ?? ((s: string) => void process.stderr.write(s));
+  const cwd = io?.cwd ?? process.cwd();
+  const parsed = parseArgs(argv);
+  if (typeof parsed === 'string') {
+    err(`codedeploy-hooks doctor: ${parsed}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    out(USAGE);
+    return 0;
+  }
+  const file = parsed.file ?? ['template.yaml', 'template.yml', 'template.json'].find((f) => existsSync(resolve(cwd, f))) ?? 'template.yaml';
+  try {
+    const template = await readTemplate(resolve(cwd, file));
+    const findings = diagnose({ ...template, file });
+    out(parsed.format === 'json' ? formatJson(file, findings) : formatText(file, findings));
+    return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      err(`codedeploy-hooks doctor: ${error.message.replace(error.file, file)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * A view of a template that the rules share: functions (SAM Globals applied),
+ * the deployments that shift traffic to them and their hooks, and the IAM
+ * statements attached to a role. Everything is derived from the parsed values;
+ * nothing is resolved against AWS.
+ */
+import type { Path, Template } from './template-reader.js';
+import { asArray, isEnabled, isObj, refTarget, type Obj } from './intrinsics.js';
+
+export interface FunctionInfo {
+  id: string;
+  sam: boolean;
+  props: Obj;
+  /** Where a property is written: on the resource, or in Globals.Function. */
+  pathOf(key: string): Path;
+}
+
+export type HookEventName = 'PreTraffic' | 'PostTraffic';
+
+export interface HookRef {
+  event: HookEventName;
+  value: unknown;
+  path: Path;
+  /** The logical id of the hook function, when the reference resolves to one in the template. */
+  functionId?: string;
+}
+
+/** Who invokes the hooks: SAM's generated role, a role in this template, or one we cannot see. */
+export type CodeDeployRole = { kind: 'sam-default' } | { kind: 'resource'; id: string } | { kind: 'external'; value: unknown };
+
+export interface Deployment {
+  functionId: string;
+  /** Where the deployment is declared (the DeploymentPreference, or the alias's UpdatePolicy). */
+  path: Path;
+  hooks: HookRef[];
+  role: CodeDeployRole;
+  alarms: { value: unknown; path: Path }[];
+  alias?: string;
+}
+
+export interface Statement {
+  actions: string[];
+  resources: unknown[];
+  path: Path;
+}
+
+export interface RoleInfo {
+  /** `external`: the role is not in this template, so nothing can be checked. */
+  external: boolean;
+  roleId?: string;
+  statements: Statement[];
+  /** Managed policies other than the basic execution ones, and SAM policy templates we do not expand. */
+  opaquePolicies: string[];
+}
+
+export function resources(t: Template): Obj {
+  return isObj(t.root.Resources) ? t.root.Resources : {};
+}
+
+export function parameters(t: Template): Obj {
+  return isObj(t.root.Parameters) ? t.root.Parameters : {};
+}
+
+export function resourceType(t: Template, id: string): string | undefined {
+  const r = resources(t)[id];
+  return isObj(r) && typeof r.Type === 'string' ? r.Type : undefined;
+}
+
+function propsOf(t: Template, id: string): Obj {
+  const r = resources(t)[id];
+  return isObj(r) && isObj(r.Properties) ? r.Properties : {};
+}
+
+export function functions(t: Template): FunctionInfo[] {
+  const globals = isObj(t.root.Globals) && isObj(t.root.Globals.Function) ? t.root.Globals.Function : {};
+  const out: FunctionInfo[] = [];
+  for (const id of Object.keys(resources(t))) {
+    const type = resourceType(t, id);
+    if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
+    const own = propsOf(t, id);
+    const sam = type === 'AWS::Serverless::Function';
+    const props: Obj = { ...own };
+    if (sam) {
+      for (const [k, g] of Object.entries(globals)) {
+        const v = own[k];
+        if (v === undefined) props[k] = g;
+        // SAM merges maps from Globals into the function's own map.
+        else if (isObj(v) && isObj(g) && !refTarget(v)) props[k] = { ...g, ...v };
+      }
+    }
+    out.push({
+      id,
+      sam,
+      props,
+      pathOf: (k) => (own[k] === undefined && sam && globals[k] !== undefined ? ['Globals', 'Function', k] : ['Resources', id, 'Properties', k]),
+    });
+  }
+  return out;
+}
+
+/** Resolves a hook reference (Ref/GetAtt, or a literal function name) to a function in the template. */
+export function resolveFunction(t: Template, value: unknown): string | undefined {
+  const target = refTarget(value);
+  if (target) return target;
+  if (typeof value !== 'string') return undefined;
+  for (const fn of functions(t)) if (fn.props.FunctionName === value) return fn.id;
+  return undefined;
+}
+
+export function deployments(t: Template): Deployment[] {
+  const out: Deployment[] = [];
+  for (const fn of functions(t)) {
+    const pref = fn.props.DeploymentPreference;
+    if (!fn.sam || !isObj(pref) || !isEnabled(pref.Enabled)) continue;
+    const path = fn.pathOf('DeploymentPreference');
+    const hooks: HookRef[] = [];
+    if (isObj(pref.Hooks)) {
+      for (const event of ['PreTraffic', 'PostTraffic'] as const) {
+        const value = pref.Hooks[event];
+        if (value === undefined) continue;
+        hooks.push({ event, value, path: [...path, 'Hooks', event], functionId: resolveFunction(t, value) });
+      }
+    }
+    const role: CodeDeployRole = pref.Role === undefined ? { kind: 'sam-default' } : refTarget(pref.Role) && resourceType(t, refTarget(pref.Role)!) === 'AWS::IAM::Role' ? { kind: 'resource', id: refTarget(pref.Role)! } : { kind: 'external', value: pref.Role };
+    const alarms = asArray(pref.Alarms).map((value, i) => ({ value, path: [...path, 'Alarms', i] as Path }));
+    out.push({ functionId: fn.id, path, hooks, role, alarms, alias: typeof fn.props.AutoPublishAlias === 'string' ? fn.props.AutoPublishAlias : undefined });
+  }
+  // Plain CloudFormation: an alias whose UpdatePolicy hands it to CodeDeploy.
+  for (const [id, r] of Object.entries(resources(t))) {
+    if (!isObj(r) || r.Type !== 'AWS::Lambda::Alias' || !isObj(r.UpdatePolicy)) continue;
+    const update = r.UpdatePolicy.CodeDeployLambdaAliasUpdate;
+    if (!isObj(update)) continue;
+    const path: Path = ['Resources', id, 'UpdatePolicy', 'CodeDeployLambdaAliasUpdate'];
+    const hooks: HookRef[] = [];
+    for (const [event, field] of [['PreTraffic', 'BeforeAllowTrafficHook'], ['PostTraffic', 'AfterAllowTrafficHook']] as const) {
+      const value = update[field];
+      if (value !== undefined) hooks.push({ event, value, path: [...path, field], functionId: resolveFunction(t, value) });
+    }
+    const groupId = refTarget(update.DeploymentGroupName);
+    const group = groupId ? propsOf(t, groupId) : {};
+    const roleId = refTarget(group.ServiceRoleArn);
+    const role: CodeDeployRole = roleId && resourceType(t, roleId) === 'AWS::IAM::Role' ? { kind: 'resource', id: roleId } : { kind: 'external', value: group.ServiceRoleArn };
+    const alarmConfig = isObj(group.AlarmConfiguration) ? group.AlarmConfiguration : {};
+    const alarms = asArray(alarmConfig.Alarms).map((a, i) => ({ value: isObj(a) ? a.Name : a, path: ['Resources', groupId ?? id, 'Properties', 'AlarmConfiguration', 'Alarms', i] as Path }));
+    const aliasProps = isObj(r.Properties) ? r.Properties : {};
+    out.push({ functionId: refTarget(aliasProps.FunctionName) ?? id, path, hooks, role, alarms, alias: typeof aliasProps.Name === 'string' ? aliasProps.Name : undefined });
+  }
+  return out;
+}
+
+const BASIC_POLICIES = /AWSLambdaBasicExecutionRole|AWSLambdaVPCAccessExecutionRole|AWSXRayDaemonWriteAccess|AWSXrayWriteOnlyAccess/;
+
+function documentStatements(doc: unknown, path: Path): Statement[] {
+  if (!isObj(doc)) return [];
+  return asArray(doc.Statement).flatMap((s, i) => {
+    if (!isObj(s) || (s.Effect !== undefined && s.Effect !== 'Allow')) return [];
+    const actions = asArray(s.Action).filter((a): a is string => typeof a === 'string');
+    return [{ actions, resources: asArray(s.Resource), path: [...path, 'Statement', i] }];
+  });
+}
+
+/** The IAM statements a function runs with, from SAM `Policies` or its role resource. */
+export function functionRole(t: Template, fn: FunctionInfo): RoleInfo {
+  const role = fn.props.Role;
+  if (role !== undefined) {
+    const id = refTarget(role);
+    if (!id || resourceType(t, id) !== 'AWS::IAM::Role') return { external: true, statements: [], opaquePolicies: [] };
+    return roleResource(t, id);
+  }
+  if (!fn.sam) return { external: true, statements: [], opaquePolicies: [] };
+  const info: RoleInfo = { external: false, statements: [], opaquePolicies: [] };
+  const base = fn.pathOf('Policies');
+  asArray(fn.props.Policies).forEach((p, i) => {
+    if (typeof p === 'string') {
+      if (!BASIC_POLICIES.test(p)) info.opaquePolicies.push(p);
+    } else if (isObj(p) && p.Statement !== undefined) {
+      info.statements.push(...documentStatements(p, [...base, i]));
+    } else if (isObj(p) && isObj(p.LambdaInvokePolicy)) {
+      // SAM's policy template grants function:${FunctionName}*, which covers qualified ARNs.
+      const name = p.LambdaInvokePolicy.FunctionName;
+      info.statements.push({ actions: ['lambda:InvokeFunction'], resources: [{ 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${FunctionName}*', { FunctionName: name }] }], path: [...base, i] });
+    } else if (isObj(p)) {
+      info.opaquePolicies.push(Object.keys(p)[0] ?? 'policy');
+    } else {
+      info.opaquePolicies.push('policy');
+    }
+  });
+  return info;
+}
+
+/** The statements of an AWS::IAM::Role and of the AWS::IAM::Policy resources attached to it. */
+export function roleResource(t: Template, id: string): RoleInfo {
+  const props = propsOf(t, id);
+  const info: RoleInfo = { external: false, roleId: id, statements: [], opaquePolicies: [] };
+  asArray(props.Policies).forEach((p, i) => {
+    if (isObj(p)) info.statements.push(...documentStatements(p.PolicyDocument, ['Resources', id, 'Properties', 'Policies', i, 'PolicyDocument']));
+  });
+  for (const arn of asArray(props.ManagedPolicyArns)) {
+    const text = typeof arn === 'string' ? arn : JSON.stringify(arn);
+    const managedId = refTarget(arn);
+    if (managedId && resourceType(t, managedId) === 'AWS::IAM::ManagedPolicy') {
+      info.statements.push(...documentStatements(propsOf(t, managedId).PolicyDocument, ['Resources', managedId, 'Properties', 'PolicyDocument']));
+    } else if (!BASIC_POLICIES.test(text)) {
+      info.opaquePolicies.push(text);
+    }
+  }
+  for (const [pid, r] of Object.entries(resources(t))) {
+    if (!isObj(r) || r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::RolePolicy') continue;
+    const p = propsOf(t, pid);
+    const attached = r.Type === 'AWS::IAM::RolePolicy' ? refTarget(p.RoleName) === id : asArray(p.Roles).some((x) => refTarget(x) === id);
+    if (attached) info.statements.push(...documentStatements(p.PolicyDocument, ['Resources', pid, 'Properties', 'PolicyDocument']));
+  }
+  return info;
+}
+
+/** Whether an IAM action pattern (with `*` wildcards) matches the action. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  return re.test(action);
+}
+
+export function statementsFor(role: RoleInfo, action: string): Statement[] {
+  return role.statements.filter((s) => s.actions.some((a) => actionMatches(a, action)));
+}

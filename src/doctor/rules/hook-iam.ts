@@ -1,0 +1,132 @@
+/**
+ * IAM traps around hooks: CodeDeploy's role cannot invoke the hook (CDH001),
+ * the hook cannot report its result (CDH002), and the pre-traffic hook cannot
+ * invoke the new version because its grant misses qualified ARNs (CDH003).
+ */
+import type { Finding, Rule } from '../finding.js';
+import { mentionedIds, shape, staticPrefix } from '../intrinsics.js';
+import { deployments, functionRole, functions, parameters, roleResource, statementsFor, type Deployment, type FunctionInfo } from '../model.js';
+import type { Template } from '../template-reader.js';
+
+const HOOK_PREFIX = 'CodeDeployHook_';
+/** Managed CodeDeploy policies that only allow invoking `function:CodeDeployHook_*`. */
+const PREFIX_ONLY_POLICIES = /AWSCodeDeployRoleForLambda|AWSCodeDeployRoleForECSLimited|AWSCodeDeployRoleForCloudFormation/;
+
+function hookFunctions(t: Template): { fn: FunctionInfo; deployment: Deployment; event: 'PreTraffic' | 'PostTraffic' }[] {
+  const byId = new Map(functions(t).map((f) => [f.id, f]));
+  return deployments(t).flatMap((deployment) =>
+    deployment.hooks.flatMap((h) => {
+      const fn = h.functionId ? byId.get(h.functionId) : undefined;
+      return fn ? [{ fn, deployment, event: h.event }] : [];
+    }),
+  );
+}
+
+/** Does this role let CodeDeploy invoke the hook, judging by its statements and managed policies? */
+function roleInvokes(t: Template, roleId: string, fn: FunctionInfo): 'yes' | 'prefix' | 'no' | 'unknown' {
+  const role = roleResource(t, roleId);
+  for (const s of statementsFor(role, 'lambda:InvokeFunction')) {
+    for (const r of s.resources) {
+      if (r === '*' || mentionedIds(r).has(fn.id)) return 'yes';
+      const text = shape(r);
+      if (text.endsWith(`function:${HOOK_PREFIX}*`)) return 'prefix';
+      const name = typeof fn.props.FunctionName === 'string' ? fn.props.FunctionName : undefined;
+      if (name && text.includes(`function:${name}`)) return 'yes';
+    }
+  }
+  if (role.opaquePolicies.some((p) => PREFIX_ONLY_POLICIES.test(p))) return 'prefix';
+  if (role.opaquePolicies.some((p) => /AWSCodeDeployRoleForECS(?!Limited)/.test(p))) return 'yes';
+  return role.opaquePolicies.length > 0 ? 'unknown' : 'no';
+}
+
+const hookNotInvocable: Rule = {
+  id: 'CDH001',
+  title: 'CodeDeploy role cannot invoke the hook',
+  check(t) {
+    const out: Finding[] = [];
+    for (const { fn, deployment } of hookFunctions(t)) {
+      const verdict = deployment.role.kind === 'sam-default' ? 'prefix' : deployment.role.kind === 'resource' ? roleInvokes(t, deployment.role.id, fn) : 'unknown';
+      if (verdict === 'yes' || verdict === 'unknown') continue;
+      const line = t.lineOf(fn.props.FunctionName === undefined ? ['Resources', fn.id] : fn.pathOf('FunctionName'));
+      if (verdict === 'no') {
+        out.push({
+          rule: 'CDH001', severity: 'error', resource: fn.id, line,
+          message: `the CodeDeploy role ${deployment.role.kind === 'resource' ? deployment.role.id : ''} does not allow lambda:InvokeFunction on hook ${fn.id}; the deployment fails with IAM_ROLE_PERMISSIONS`,
+          fix: `allow lambda:InvokeFunction on !GetAtt ${fn.id}.Arn in that role's policy`,
+        });
+        continue;
+      }
+      const prefix = staticPrefix(fn.props.FunctionName, parameters(t));
+      if (prefix !== undefined && prefix.startsWith(HOOK_PREFIX)) continue;
+      const roleName = deployment.role.kind === 'sam-default' ? "SAM's default CodeDeploy role (AWSCodeDeployRoleForLambda)" : `role ${deployment.role.kind === 'resource' ? deployment.role.id : ''}`;
+      const named = fn.props.FunctionName === undefined ? 'has a generated name' : prefix === undefined ? 'has a name that cannot be checked' : `is named '${shape(fn.props.FunctionName)}'`;
+      out.push({
+        rule: 'CDH001', severity: prefix === undefined && fn.props.FunctionName !== undefined ? 'warning' : 'error', resource: fn.id, line,
+        message: `hook ${fn.id} ${named}, but ${roleName} only invokes functions named ${HOOK_PREFIX}*; the deployment fails with IAM_ROLE_PERMISSIONS`,
+        fix: `name it !Join ['', [${HOOK_PREFIX}<role>-, !Select [2, !Split ['/', !Ref AWS::StackId]]]] (unique per stack), or set DeploymentPreference.Role to a role that allows lambda:InvokeFunction on the hook's ARN`,
+      });
+    }
+    return out;
+  },
+};
+
+const hookCannotReport: Rule = {
+  id: 'CDH002',
+  title: 'Hook role lacks codedeploy:PutLifecycleEventHookExecutionStatus, or has it on *',
+  check(t) {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const { fn } of hookFunctions(t)) {
+      if (seen.has(fn.id)) continue;
+      seen.add(fn.id);
+      const role = functionRole(t, fn);
+      if (role.external) continue;
+      const grants = statementsFor(role, 'codedeploy:PutLifecycleEventHookExecutionStatus');
+      const where = role.roleId ? ['Resources', role.roleId] : fn.props.Policies === undefined ? ['Resources', fn.id] : fn.pathOf('Policies');
+      if (grants.length === 0) {
+        if (role.opaquePolicies.length > 0) continue; // a managed policy we cannot read may grant it
+        out.push({
+          rule: 'CDH002', severity: 'error', resource: fn.id, line: t.lineOf(where),
+          message: `hook ${fn.id} cannot call codedeploy:PutLifecycleEventHookExecutionStatus, so it never reports and the deployment hangs for an hour`,
+          fix: 'add a statement allowing codedeploy:PutLifecycleEventHookExecutionStatus on arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/${<Function>DeploymentGroup}',
+        });
+        continue;
+      }
+      const wide = grants.find((s) => s.resources.some((r) => r === '*'));
+      if (wide) {
+        out.push({
+          rule: 'CDH002', severity: 'warning', resource: fn.id, line: t.lineOf(wide.path),
+          message: `hook ${fn.id} may report a status for any deployment in the account (PutLifecycleEventHookExecutionStatus on "*")`,
+          fix: 'scope the Resource to the deployment group ARN: arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/${<Function>DeploymentGroup}',
+        });
+      }
+    }
+    return out;
+  },
+};
+
+const invokeNotQualified: Rule = {
+  id: 'CDH003',
+  title: 'Pre-traffic invoke permission does not cover qualified ARNs',
+  check(t) {
+    const out: Finding[] = [];
+    for (const { fn, deployment, event } of hookFunctions(t)) {
+      if (event !== 'PreTraffic') continue;
+      const role = functionRole(t, fn);
+      const grants = statementsFor(role, 'lambda:InvokeFunction');
+      if (role.external || grants.length === 0) continue;
+      const resources = grants.flatMap((s) => s.resources.map((r) => ({ r, s })));
+      const covers = resources.some(({ r }) => r === '*' || shape(r).endsWith('*'));
+      if (covers) continue;
+      const first = resources.find(({ r }) => mentionedIds(r).has(deployment.functionId)) ?? resources[0];
+      out.push({
+        rule: 'CDH003', severity: 'error', resource: fn.id, line: t.lineOf(first ? first.s.path : ['Resources', fn.id]),
+        message: `hook ${fn.id} may invoke only unqualified function ARNs; invoking the new version (…:function:NAME:VERSION) is denied since Lambda authorises qualified invokes against the qualified ARN`,
+        fix: `add !Sub \${${deployment.functionId}.Arn}:* next to !GetAtt ${deployment.functionId}.Arn in the lambda:InvokeFunction statement`,
+      });
+    }
+    return out;
+  },
+};
+
+export { hookCannotReport, hookNotInvocable, invokeNotQualified, hookFunctions };

@@ -1,0 +1,82 @@
+/**
+ * CDH006: keys SAM silently drops. `Deploymentpreference`, `PreTrafic` or
+ * `Hook` give a template that deploys without the canary or without the hook,
+ * and nothing says so. Flag keys that are close to the ones SAM reads.
+ */
+import type { Finding, Rule } from '../finding.js';
+import { isObj } from '../intrinsics.js';
+import { functions } from '../model.js';
+import type { Path, Template } from '../template-reader.js';
+
+const FUNCTION_KEYS = ['DeploymentPreference', 'AutoPublishAlias'];
+const PREFERENCE_KEYS = ['Type', 'Alarms', 'Hooks', 'Role', 'Enabled', 'TriggerConfigurations', 'PassthroughCondition'];
+const HOOK_KEYS = ['PreTraffic', 'PostTraffic'];
+/** Real function properties that look like the ones above. */
+const OTHER_FUNCTION_KEYS = ['AutoPublishCodeSha256', 'AutoPublishAliasAllProperties'];
+
+/** Levenshtein distance, small strings only. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The known key this one is probably a typo of, if any. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  if (known.includes(key)) return undefined;
+  const lower = key.toLowerCase();
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(lower, k.toLowerCase());
+    const limit = Math.max(1, Math.floor(k.length / 4));
+    if (d <= limit && (!best || d < best.d)) best = { k, d };
+  }
+  return best?.k;
+}
+
+function check(t: Template, resource: string, map: Record<string, unknown>, base: Path, known: readonly string[], where: string, strict: boolean): Finding[] {
+  const out: Finding[] = [];
+  for (const key of Object.keys(map)) {
+    if (known.includes(key) || OTHER_FUNCTION_KEYS.includes(key)) continue;
+    const suggestion = closestKey(key, known);
+    if (!suggestion && !strict) continue;
+    out.push({
+      rule: 'CDH006', severity: 'error', resource, line: t.lineOf([...base, key]),
+      message: suggestion
+        ? `${where} key '${key}' is not read by SAM (did you mean '${suggestion}'?); it is dropped silently`
+        : `${where} key '${key}' is not read by SAM (known keys: ${known.join(', ')}); it is dropped silently`,
+      fix: suggestion ? `rename '${key}' to '${suggestion}'` : `remove '${key}' or use one of ${known.join(', ')}`,
+    });
+  }
+  return out;
+}
+
+export const misspelledKeys: Rule = {
+  id: 'CDH006',
+  title: 'Misspelled DeploymentPreference/Hooks keys that SAM drops silently',
+  check(t) {
+    const out: Finding[] = [];
+    const globals = isObj(t.root.Globals) && isObj(t.root.Globals.Function) ? t.root.Globals.Function : undefined;
+    if (globals) out.push(...check(t, 'Globals', globals, ['Globals', 'Function'], FUNCTION_KEYS, 'Globals.Function', false));
+    for (const fn of functions(t)) {
+      if (!fn.sam) continue;
+      const resource = t.root.Resources as Record<string, { Properties?: Record<string, unknown> }>;
+      const own = resource[fn.id]?.Properties;
+      if (isObj(own)) out.push(...check(t, fn.id, own, ['Resources', fn.id, 'Properties'], FUNCTION_KEYS, 'function property', false));
+      const pref = fn.props.DeploymentPreference;
+      if (!isObj(pref)) continue;
+      const prefPath = fn.pathOf('DeploymentPreference');
+      out.push(...check(t, fn.id, pref, prefPath, PREFERENCE_KEYS, 'DeploymentPreference', true));
+      if (isObj(pref.Hooks)) out.push(...check(t, fn.id, pref.Hooks, [...prefPath, 'Hooks'], HOOK_KEYS, 'DeploymentPreference.Hooks', true));
+    }
+    return out;
+  },
+};

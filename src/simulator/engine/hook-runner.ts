@@ -1,0 +1,134 @@
+/**
+ * Invokes one hook the way CodeDeploy and Lambda would, but in-process: the
+ * `{ DeploymentId, LifecycleEventHookExecutionId }` event, a Lambda-like
+ * context whose remaining time follows the hook's timeout, the hook's env
+ * vars plus AWS_ENDPOINT_URL pointing at the emulator. The returned promise
+ * settles when the handler settles or its Lambda timeout passes, whichever is
+ * first; the report itself arrives separately, through the emulated API.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HookVerdict } from '../../types.js';
+import type { ScenarioHook } from '../scenario/types.js';
+import { importFunction } from './module-loader.js';
+
+export type HookHandler = (event: unknown, context: unknown) => unknown;
+
+export interface HookInvocation {
+  /** How the function invocation ended. */
+  outcome: 'returned' | 'threw' | 'timed-out';
+  verdict?: HookVerdict;
+  error?: string;
+  durationMs: number;
+  /** What the hook wrote to stdout/stderr while it ran (its CloudWatch Logs, in AWS). */
+  logs: string[];
+}
+
+export interface AwsEnvironment {
+  endpoint: string;
+  region: string;
+}
+
+export async function loadHook(hook: ScenarioHook): Promise<HookHandler> {
+  return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`);
+}
+
+export async function invokeHook(
+  handler: HookHandler,
+  hook: ScenarioHook,
+  event: { DeploymentId: string; LifecycleEventHookExecutionId: string },
+  aws: AwsEnvironment,
+  opts: { captureOutput: boolean },
+): Promise<HookInvocation> {
+  const started = Date.now();
+  const deadline = started + hook.timeoutSeconds * 1000;
+  const requestId = randomUUID();
+  const context = {
+    functionName: hook.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${aws.region}:123456789012:function:${hook.functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${hook.functionName}`,
+    logStreamName: `simulated/[$LATEST]${requestId.replaceAll('-', '')}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  const env: Record<string, string> = {
+    ...hook.env,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.region,
+    AWS_DEFAULT_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(hook.timeoutSeconds),
+  };
+  const logs: string[] = [];
+  const restoreEnv = applyEnv(env);
+  const restoreOutput = opts.captureOutput ? captureOutput(logs) : () => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const run = Promise.resolve()
+      .then(() => handler(event, context))
+      .then(
+        (value): Omit<HookInvocation, 'durationMs' | 'logs'> => ({ outcome: 'returned', ...(isVerdict(value) ? { verdict: value } : {}) }),
+        (err: unknown): Omit<HookInvocation, 'durationMs' | 'logs'> => ({ outcome: 'threw', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+      );
+    const timeout = new Promise<Omit<HookInvocation, 'durationMs' | 'logs'>>((resolve) => {
+      timer = setTimeout(() => resolve({ outcome: 'timed-out', error: `Task timed out after ${hook.timeoutSeconds.toFixed(2)} seconds` }), hook.timeoutSeconds * 1000);
+      timer.unref();
+    });
+    const result = await Promise.race([run, timeout]);
+    return { ...result, durationMs: Date.now() - started, logs };
+  } finally {
+    if (timer) clearTimeout(timer);
+    restoreOutput();
+    restoreEnv();
+  }
+}
+
+function isVerdict(value: unknown): value is HookVerdict {
+  return typeof value === 'object' && value !== null && 'status' in value && Array.isArray((value as HookVerdict).checks);
+}
+
+/** Sets env vars for the hook's run and returns a function restoring the previous values. */
+export function applyEnv(env: Record<string, string>): () => void {
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(env)) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+/**
+ * Collects what the hook prints (its verdict line, console.log) instead of
+ * letting it interleave with the timeline. Writes made with the original
+ * functions (see `originalStdoutWrite`) are not captured.
+ */
+function captureOutput(into: string[]): () => void {
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  const grab = (chunk: unknown, ...rest: unknown[]): boolean => {
+    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    const cb = rest.find((r): r is () => void => typeof r === 'function');
+    cb?.();
+    return true;
+  };
+  process.stdout.write = grab as typeof process.stdout.write;
+  process.stderr.write = grab as typeof process.stderr.write;
+  return () => {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  };
+}
+
+/** stdout's write as it was when this module loaded: the timeline prints with it so capture never swallows it. */
+export const originalStdoutWrite: (text: string) => void = ((write) => (text: string) => {
+  write(text);
+})(process.stdout.write.bind(process.stdout));

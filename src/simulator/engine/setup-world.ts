@@ -1,0 +1,126 @@
+/**
+ * Builds the AWS account a scenario describes inside a World: the CodeDeploy
+ * application and deployment group, the deployment configuration, the Lambda
+ * function with its two versions and alias (or, for ECS, the load balancer,
+ * listeners and target groups), and the CloudWatch alarms.
+ */
+import type { Scenario, ScenarioAlarm } from '../scenario/types.js';
+import type { World } from '../state/index.js';
+import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
+
+export interface EcsResources {
+  loadBalancerArn: string;
+  productionListenerArn: string;
+  testListenerArn: string;
+  blueTargetGroupArn: string;
+  greenTargetGroupArn: string;
+  /** CloudWatch dimension values: `app/name/id`, `targetgroup/name/id`. */
+  loadBalancerDimension: string;
+  blueTargetGroupDimension: string;
+  greenTargetGroupDimension: string;
+}
+
+export interface WorldSetup {
+  deploymentConfigName: string;
+  routing: TrafficRoutingConfig;
+  ecs?: EcsResources;
+}
+
+export function setupWorld(world: World, scenario: Scenario, ports?: { production: number; test: number }): WorldSetup {
+  const cd = world.codeDeploy;
+  cd.createApplication({ applicationName: scenario.application.name, computePlatform: scenario.platform });
+
+  let deploymentConfigName: string;
+  if (typeof scenario.deployment.config === 'string') {
+    deploymentConfigName = scenario.deployment.config;
+  } else {
+    const { name, ...routing } = scenario.deployment.config;
+    cd.putDeploymentConfig({ deploymentConfigName: name, computePlatform: scenario.platform, trafficRoutingConfig: routing });
+    deploymentConfigName = name;
+  }
+  const routing = cd.getDeploymentConfig(deploymentConfigName).trafficRoutingConfig;
+
+  for (const alarm of scenario.alarms) createAlarm(world, alarm);
+  const groupAlarms = scenario.alarms.filter((a) => a.deploymentGroup).map((a) => ({ name: a.name }));
+  const autoRollbackConfiguration = scenario.deployment.autoRollback
+    ? { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as ('DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST')[] }
+    : { enabled: false, events: [] };
+
+  if (scenario.platform === 'Lambda') {
+    const spec = scenario.lambda!;
+    world.lambda.createFunction({ functionName: spec.functionName, handler: 'handler.handler', runtime: 'nodejs22.x', timeout: 30 });
+    // Publish versions up to the highest the scenario names, so "1" and "2" (or "7" and "8") exist.
+    const highest = Math.max(Number(scenario.versions.current.version), Number(scenario.versions.target.version));
+    for (let v = 1; v <= highest; v++) world.lambda.publishVersion(spec.functionName, `version ${v}`);
+    world.lambda.putAlias(spec.functionName, spec.alias, scenario.versions.current.version);
+    cd.createDeploymentGroup({
+      applicationName: scenario.application.name,
+      deploymentGroupName: scenario.application.deploymentGroup,
+      deploymentConfigName,
+      alarmConfiguration: { enabled: groupAlarms.length > 0, ignorePollAlarmFailure: false, alarms: groupAlarms },
+      autoRollbackConfiguration,
+    });
+    return { deploymentConfigName, routing };
+  }
+
+  const spec = scenario.ecs!;
+  const elb = world.elbv2;
+  // The listeners really are loopback servers: the DNS name is 127.0.0.1 so an http check can reach them.
+  const lb = elb.createLoadBalancer({ name: spec.loadBalancerName, dnsName: '127.0.0.1' });
+  const blue = elb.createTargetGroup({ name: spec.targetGroups[0], port: 8080, healthCheckPath: '/health' });
+  const green = elb.createTargetGroup({ name: spec.targetGroups[1], port: 8080, healthCheckPath: '/health' });
+  const production = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.production ?? 80, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
+  const test = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
+  cd.createDeploymentGroup({
+    applicationName: scenario.application.name,
+    deploymentGroupName: scenario.application.deploymentGroup,
+    deploymentConfigName,
+    alarmConfiguration: { enabled: groupAlarms.length > 0, ignorePollAlarmFailure: false, alarms: groupAlarms },
+    autoRollbackConfiguration,
+    ecsServices: [{ clusterName: spec.cluster, serviceName: spec.service }],
+    loadBalancerInfo: {
+      targetGroupPairInfoList: [{
+        targetGroups: [{ name: blue.TargetGroupName }, { name: green.TargetGroupName }],
+        prodTrafficRoute: { listenerArns: [production.ListenerArn] },
+        testTrafficRoute: { listenerArns: [test.ListenerArn] },
+      }],
+    },
+  });
+  return {
+    deploymentConfigName,
+    routing,
+    ecs: {
+      loadBalancerArn: lb.LoadBalancerArn,
+      productionListenerArn: production.ListenerArn,
+      testListenerArn: test.ListenerArn,
+      blueTargetGroupArn: blue.TargetGroupArn,
+      greenTargetGroupArn: green.TargetGroupArn,
+      loadBalancerDimension: arnDimension(lb.LoadBalancerArn, 'loadbalancer/'),
+      blueTargetGroupDimension: arnDimension(blue.TargetGroupArn, ''),
+      greenTargetGroupDimension: arnDimension(green.TargetGroupArn, ''),
+    },
+  };
+}
+
+/** CloudWatch's ALB dimensions are the ARN's resource part: `app/name/id`, `targetgroup/name/id`. */
+function arnDimension(arn: string, strip: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  return strip && resource.startsWith(strip) ? resource.slice(strip.length) : resource;
+}
+
+function createAlarm(world: World, alarm: ScenarioAlarm): void {
+  world.cloudWatch.putMetricAlarm({
+    AlarmName: alarm.name,
+    Namespace: alarm.namespace,
+    MetricName: alarm.metricName,
+    Dimensions: Object.entries(alarm.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    Statistic: alarm.statistic,
+    Period: alarm.period,
+    EvaluationPeriods: alarm.evaluationPeriods,
+    ...(alarm.datapointsToAlarm !== undefined ? { DatapointsToAlarm: alarm.datapointsToAlarm } : {}),
+    Threshold: alarm.threshold,
+    ComparisonOperator: alarm.comparisonOperator,
+    TreatMissingData: alarm.treatMissingData,
+  });
+  world.cloudWatch.setAlarmState({ AlarmName: alarm.name, StateValue: alarm.initialState, StateReason: 'Initial state set by the scenario' });
+}

@@ -1,0 +1,3 @@
+export { jsonReport } from './json-report.js';
+export { junitReport } from './junit-report.js';
+export { reportFormatOf, writeReport, type ReportFormat } from './write-report.js';

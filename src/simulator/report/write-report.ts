@@ -1,0 +1,22 @@
+/** Writes a report file, choosing JSON or JUnit XML by the file's extension. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import type { SimulationResult } from '../engine/result.js';
+import { jsonReport } from './json-report.js';
+import { junitReport } from './junit-report.js';
+
+export type ReportFormat = 'json' | 'junit';
+
+export function reportFormatOf(file: string): ReportFormat | undefined {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.xml') return 'junit';
+  return undefined;
+}
+
+export async function writeReport(file: string, result: SimulationResult): Promise<void> {
+  const format = reportFormatOf(file);
+  if (!format) throw new Error(`report file ${file} must end in .json or .xml`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, format === 'json' ? jsonReport(result) : junitReport(result));
+}

@@ -1,0 +1,298 @@
+/**
+ * Turns parsed YAML into a Scenario, filling defaults and rejecting anything
+ * unknown or out of range with an error that names the file, the path and
+ * what was expected.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from '../../types.js';
+import { predefinedDeploymentConfigs } from '../state/deployment-configs.js';
+import { ScenarioReader } from './reader.js';
+import type {
+  CustomDeploymentConfig,
+  EcsTargetSpec,
+  LambdaTargetSpec,
+  Platform,
+  Scenario,
+  ScenarioAlarm,
+  ScenarioDeployment,
+  ScenarioHook,
+  ScenarioTraffic,
+  VersionBehaviour,
+} from './types.js';
+
+export const DEFAULT_TIME_SCALE = 100;
+
+const TOP_KEYS = [
+  'name',
+  'description',
+  'platform',
+  'application',
+  'lambda',
+  'ecs',
+  'app',
+  'versions',
+  'deployment',
+  'alarms',
+  'hooks',
+  'traffic',
+  'seed',
+  'expect',
+] as const;
+
+export interface ValidateOptions {
+  /** Directory relative module paths are resolved from (the scenario file's directory). */
+  baseDir: string;
+  /** Shown in errors and kept as `source`. */
+  source: string;
+  /** Name used when the file has no `name`. */
+  defaultName: string;
+  /** The example application module used when the scenario has no `app`. */
+  defaultAppModule: string;
+  reader: ScenarioReader;
+}
+
+export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario {
+  const r = opts.reader;
+  const top = r.object(raw, [], TOP_KEYS, ['platform']);
+  const platform = r.oneOf<Platform>(top.platform, ['platform'], ['Lambda', 'ECS']);
+  const name = r.string(top.name, ['name'], opts.defaultName);
+  const application = readApplication(r, top.application);
+
+  let lambda: LambdaTargetSpec | undefined;
+  let ecs: EcsTargetSpec | undefined;
+  if (platform === 'Lambda') {
+    if (top.ecs !== undefined) r.fail(['ecs'], 'is only allowed when platform is ECS');
+    lambda = readLambda(r, top.lambda, application.name);
+  } else {
+    if (top.lambda !== undefined) r.fail(['lambda'], 'is only allowed when platform is Lambda');
+    ecs = readEcs(r, top.ecs, application.name);
+  }
+
+  const scenario: Scenario = {
+    name,
+    description: top.description === undefined ? '' : r.string(top.description, ['description']),
+    source: opts.source,
+    platform,
+    application,
+    app: readApp(r, top.app, opts),
+    versions: readVersions(r, top.versions),
+    deployment: readDeployment(r, top.deployment, platform),
+    alarms: r.array(top.alarms, ['alarms']).map((a, i) => readAlarm(r, a, ['alarms', i])),
+    hooks: readHooks(r, top.hooks, platform, opts.baseDir),
+    seed: r.number(top.seed, ['seed'], { integer: true, min: 0, fallback: 1 }),
+  };
+  if (lambda) scenario.lambda = lambda;
+  if (ecs) scenario.ecs = ecs;
+  if (top.traffic !== undefined && top.traffic !== null) scenario.traffic = readTraffic(r, top.traffic);
+  if (top.expect !== undefined) scenario.expect = r.oneOf(top.expect, ['expect'], ['Succeeded', 'Failed'] as const);
+
+  const names = new Set<string>();
+  scenario.alarms.forEach((a, i) => {
+    if (names.has(a.name)) r.fail(['alarms', i, 'name'], `duplicate alarm name "${a.name}"`);
+    names.add(a.name);
+  });
+  if (scenario.versions.current.version === scenario.versions.target.version) {
+    r.fail(['versions', 'target', 'version'], `must differ from versions.current.version ("${scenario.versions.current.version}")`);
+  }
+  return scenario;
+}
+
+function readApplication(r: ScenarioReader, value: unknown): Scenario['application'] {
+  if (value === undefined || value === null) return { name: 'sample-app', deploymentGroup: 'sample-app-group' };
+  const o = r.object(value, ['application'], ['name', 'deploymentGroup']);
+  const name = r.string(o.name, ['application', 'name'], 'sample-app');
+  return { name, deploymentGroup: r.string(o.deploymentGroup, ['application', 'deploymentGroup'], `${name}-group`) };
+}
+
+function readLambda(r: ScenarioReader, value: unknown, appName: string): LambdaTargetSpec {
+  if (value === undefined || value === null) return { functionName: appName, alias: 'live' };
+  const o = r.object(value, ['lambda'], ['functionName', 'alias']);
+  return {
+    functionName: r.string(o.functionName, ['lambda', 'functionName'], appName),
+    alias: r.string(o.alias, ['lambda', 'alias'], 'live'),
+  };
+}
+
+function readEcs(r: ScenarioReader, value: unknown, appName: string): EcsTargetSpec {
+  const o = value === undefined || value === null ? {} : r.object(value, ['ecs'], ['cluster', 'service', 'productionPort', 'testPort', 'loadBalancerName', 'targetGroups']);
+  const service = r.string(o.service, ['ecs', 'service'], `${appName}-service`);
+  const port = (key: 'productionPort' | 'testPort') => r.number(o[key], ['ecs', key], { integer: true, min: 0, max: 65535, fallback: 0 });
+  let targetGroups: [string, string] = [`${service}-blue`, `${service}-green`];
+  if (o.targetGroups !== undefined) {
+    const list = r.array(o.targetGroups, ['ecs', 'targetGroups']);
+    if (list.length !== 2) r.fail(['ecs', 'targetGroups'], `expected a list of two target group names (blue, green), got ${list.length}`);
+    targetGroups = [r.string(list[0], ['ecs', 'targetGroups', 0]), r.string(list[1], ['ecs', 'targetGroups', 1])];
+    if (targetGroups[0] === targetGroups[1]) r.fail(['ecs', 'targetGroups', 1], 'must differ from the first target group');
+  }
+  const productionPort = port('productionPort');
+  const testPort = port('testPort');
+  if (productionPort !== 0 && productionPort === testPort) r.fail(['ecs', 'testPort'], `must differ from ecs.productionPort (${productionPort})`);
+  return {
+    cluster: r.string(o.cluster, ['ecs', 'cluster'], `${appName}-cluster`),
+    service,
+    productionPort,
+    testPort,
+    loadBalancerName: r.string(o.loadBalancerName, ['ecs', 'loadBalancerName'], `${appName}-alb`),
+    targetGroups,
+  };
+}
+
+function readApp(r: ScenarioReader, value: unknown, opts: ValidateOptions): Scenario['app'] {
+  if (value === undefined || value === null) return { module: opts.defaultAppModule, export: 'handler' };
+  const o = r.object(value, ['app'], ['module', 'export'], ['module']);
+  return {
+    module: resolveModule(r.string(o.module, ['app', 'module']), opts.baseDir),
+    export: r.string(o.export, ['app', 'export'], 'handler'),
+  };
+}
+
+function readVersions(r: ScenarioReader, value: unknown): Scenario['versions'] {
+  const o = value === undefined || value === null ? {} : r.object(value, ['versions'], ['current', 'target']);
+  return {
+    current: readVersion(r, o.current, ['versions', 'current'], '1'),
+    target: readVersion(r, o.target, ['versions', 'target'], '2'),
+  };
+}
+
+function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultVersion: string): VersionBehaviour {
+  const o = value === undefined || value === null ? {} : r.object(value, path, ['version', 'errorRate', 'latencyMs', 'statusCode']);
+  const version = o.version === undefined ? defaultVersion : String(o.version);
+  if (!/^[1-9][0-9]*$/.test(version)) r.fail([...path, 'version'], `expected a positive integer version number, got ${JSON.stringify(version)}`);
+  const behaviour: VersionBehaviour = {
+    version,
+    errorRate: r.number(o.errorRate, [...path, 'errorRate'], { min: 0, max: 1, fallback: 0 }),
+    latencyMs: r.number(o.latencyMs, [...path, 'latencyMs'], { min: 0, max: 60_000, fallback: 0 }),
+  };
+  if (o.statusCode !== undefined) behaviour.statusCode = r.number(o.statusCode, [...path, 'statusCode'], { integer: true, min: 100, max: 599 });
+  return behaviour;
+}
+
+function readDeployment(r: ScenarioReader, value: unknown, platform: Platform): ScenarioDeployment {
+  const o = value === undefined || value === null ? {} : r.object(value, ['deployment'], ['config', 'timeScale', 'autoRollback', 'alarmPollSeconds', 'hookWaitSeconds']);
+  const fallbackConfig = platform === 'Lambda' ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes' : 'CodeDeployDefault.ECSAllAtOnce';
+  return {
+    config: readConfig(r, o.config ?? fallbackConfig, platform),
+    timeScale: r.number(o.timeScale, ['deployment', 'timeScale'], { min: 0.001, max: 1_000_000, fallback: DEFAULT_TIME_SCALE }),
+    autoRollback: r.boolean(o.autoRollback, ['deployment', 'autoRollback'], true),
+    alarmPollSeconds: r.number(o.alarmPollSeconds, ['deployment', 'alarmPollSeconds'], { min: 1, max: 3600, fallback: 30 }),
+    hookWaitSeconds: r.number(o.hookWaitSeconds, ['deployment', 'hookWaitSeconds'], { min: 1, max: 3600, fallback: 3600 }),
+  };
+}
+
+function readConfig(r: ScenarioReader, value: unknown, platform: Platform): string | CustomDeploymentConfig {
+  const path = ['deployment', 'config'];
+  if (typeof value === 'string') {
+    const known = predefinedDeploymentConfigs().filter((c) => c.computePlatform === platform).map((c) => c.deploymentConfigName);
+    if (!known.includes(value)) r.fail(path, `expected a ${platform} deployment configuration (${known.join(', ')}) or a custom {type, ...} mapping, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  const o = r.object(value, path, ['name', 'type', 'timeBasedCanary', 'timeBasedLinear'], ['type']);
+  const type = r.oneOf(o.type, [...path, 'type'], ['TimeBasedCanary', 'TimeBasedLinear', 'AllAtOnce'] as const);
+  const config: CustomDeploymentConfig = { name: r.string(o.name, [...path, 'name'], `Custom.${type}`), type };
+  if (config.name.startsWith('CodeDeployDefault.')) r.fail([...path, 'name'], 'custom configuration names must not start with "CodeDeployDefault."');
+  // Percentages: CodeDeploy allows 1–99 per increment (limits page); intervals in whole minutes, at most 2880.
+  if (type === 'TimeBasedCanary') {
+    if (o.timeBasedLinear !== undefined) r.fail([...path, 'timeBasedLinear'], 'is only allowed when type is TimeBasedLinear');
+    const c = r.object(o.timeBasedCanary, [...path, 'timeBasedCanary'], ['canaryPercentage', 'canaryInterval'], ['canaryPercentage', 'canaryInterval']);
+    config.timeBasedCanary = {
+      canaryPercentage: r.number(c.canaryPercentage, [...path, 'timeBasedCanary', 'canaryPercentage'], { integer: true, min: 1, max: 99 }),
+      canaryInterval: r.number(c.canaryInterval, [...path, 'timeBasedCanary', 'canaryInterval'], { integer: true, min: 1, max: 2880 }),
+    };
+  } else if (type === 'TimeBasedLinear') {
+    if (o.timeBasedCanary !== undefined) r.fail([...path, 'timeBasedCanary'], 'is only allowed when type is TimeBasedCanary');
+    const c = r.object(o.timeBasedLinear, [...path, 'timeBasedLinear'], ['linearPercentage', 'linearInterval'], ['linearPercentage', 'linearInterval']);
+    config.timeBasedLinear = {
+      linearPercentage: r.number(c.linearPercentage, [...path, 'timeBasedLinear', 'linearPercentage'], { integer: true, min: 1, max: 99 }),
+      linearInterval: r.number(c.linearInterval, [...path, 'timeBasedLinear', 'linearInterval'], { integer: true, min: 1, max: 2880 }),
+    };
+  } else {
+    if (o.timeBasedCanary !== undefined) r.fail([...path, 'timeBasedCanary'], 'is only allowed when type is TimeBasedCanary');
+    if (o.timeBasedLinear !== undefined) r.fail([...path, 'timeBasedLinear'], 'is only allowed when type is TimeBasedLinear');
+  }
+  return config;
+}
+
+const ALARM_KEYS = [
+  'name',
+  'namespace',
+  'metricName',
+  'dimensions',
+  'statistic',
+  'period',
+  'evaluationPeriods',
+  'datapointsToAlarm',
+  'threshold',
+  'comparisonOperator',
+  'treatMissingData',
+  'deploymentGroup',
+  'initialState',
+] as const;
+
+function readAlarm(r: ScenarioReader, value: unknown, path: (string | number)[]): ScenarioAlarm {
+  const o = r.object(value, path, ALARM_KEYS, ['name', 'namespace', 'metricName', 'threshold']);
+  const evaluationPeriods = r.number(o.evaluationPeriods, [...path, 'evaluationPeriods'], { integer: true, min: 1, max: 100, fallback: 1 });
+  const alarm: ScenarioAlarm = {
+    name: r.string(o.name, [...path, 'name']),
+    namespace: r.string(o.namespace, [...path, 'namespace']),
+    metricName: r.string(o.metricName, [...path, 'metricName']),
+    dimensions: r.stringMap(o.dimensions, [...path, 'dimensions']),
+    statistic: r.oneOf(o.statistic, [...path, 'statistic'], ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'] as const, 'Sum'),
+    period: r.number(o.period, [...path, 'period'], { integer: true, min: 1, max: 86_400, fallback: 60 }),
+    evaluationPeriods,
+    threshold: r.number(o.threshold, [...path, 'threshold']),
+    comparisonOperator: r.oneOf(
+      o.comparisonOperator,
+      [...path, 'comparisonOperator'],
+      ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'] as const,
+      'GreaterThanOrEqualToThreshold',
+    ),
+    treatMissingData: r.oneOf(o.treatMissingData, [...path, 'treatMissingData'], ['missing', 'notBreaching', 'breaching', 'ignore'] as const, 'notBreaching'),
+    deploymentGroup: r.boolean(o.deploymentGroup, [...path, 'deploymentGroup'], true),
+    initialState: r.oneOf(o.initialState, [...path, 'initialState'], ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const, 'OK'),
+  };
+  if (Object.keys(alarm.dimensions).length > 30) r.fail([...path, 'dimensions'], 'expected at most 30 dimensions');
+  if (o.datapointsToAlarm !== undefined) {
+    alarm.datapointsToAlarm = r.number(o.datapointsToAlarm, [...path, 'datapointsToAlarm'], { integer: true, min: 1, max: evaluationPeriods });
+  }
+  return alarm;
+}
+
+function readHooks(r: ScenarioReader, value: unknown, platform: Platform, baseDir: string): ScenarioHook[] {
+  if (value === undefined || value === null) return [];
+  const events: readonly string[] = platform === 'Lambda' ? LAMBDA_LIFECYCLE_EVENTS : ECS_LIFECYCLE_EVENTS;
+  const o = r.object(value, ['hooks'], events);
+  const hooks: ScenarioHook[] = [];
+  // Lifecycle order, whatever order the file lists them in.
+  for (const event of events) {
+    if (o[event] === undefined) continue;
+    const path = ['hooks', event];
+    const h = r.object(o[event], path, ['module', 'export', 'functionName', 'timeoutSeconds', 'env'], ['module']);
+    const moduleAsWritten = r.string(h.module, [...path, 'module']);
+    hooks.push({
+      lifecycleEvent: event as ScenarioHook['lifecycleEvent'],
+      module: resolveModule(moduleAsWritten, baseDir),
+      moduleAsWritten,
+      export: r.string(h.export, [...path, 'export'], 'handler'),
+      functionName: r.string(h.functionName, [...path, 'functionName'], `CodeDeployHook_${event}`),
+      // Lambda's own limits: 1 s to 900 s.
+      timeoutSeconds: r.number(h.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
+      env: r.stringMap(h.env, [...path, 'env']),
+    });
+  }
+  return hooks;
+}
+
+function readTraffic(r: ScenarioReader, value: unknown): ScenarioTraffic {
+  const o = r.object(value, ['traffic'], ['requestsPerSecond', 'path', 'method']);
+  const path = r.string(o.path, ['traffic', 'path'], '/');
+  if (!path.startsWith('/')) r.fail(['traffic', 'path'], `expected a path starting with "/", got ${JSON.stringify(path)}`);
+  return {
+    requestsPerSecond: r.number(o.requestsPerSecond, ['traffic', 'requestsPerSecond'], { min: 0, max: 1000, fallback: 10 }),
+    path,
+    method: r.oneOf(o.method, ['traffic', 'method'], ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const, 'GET'),
+  };
+}
+
+function resolveModule(path: string, baseDir: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}

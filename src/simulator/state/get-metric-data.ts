@@ -1,0 +1,111 @@
+import { AwsServiceError } from './aws-error.js';
+import { evaluate, parseExpression, referencedIds } from './metric-math.js';
+import type { MathValue } from './metric-math.js';
+import type { MetricIdentity, MetricStore } from './metric-store.js';
+import { toMillis } from './metric-store.js';
+
+/** GetMetricData over the metric store, in the API's shapes. */
+
+export interface MetricDataQuery {
+  Id: string;
+  MetricStat?: { Metric: MetricIdentity; Period: number; Stat: string; Unit?: string };
+  Expression?: string;
+  Label?: string;
+  ReturnData?: boolean;
+  Period?: number;
+}
+
+export interface GetMetricDataInput {
+  MetricDataQueries: MetricDataQuery[];
+  StartTime: Date | number;
+  EndTime: Date | number;
+  ScanBy?: 'TimestampDescending' | 'TimestampAscending';
+  MaxDatapoints?: number;
+}
+
+export interface MetricDataResult {
+  Id: string;
+  Label: string;
+  Timestamps: Date[];
+  Values: number[];
+  StatusCode: 'Complete' | 'InternalError' | 'PartialData' | 'Forbidden';
+  Messages: { Code: string; Value: string }[];
+}
+
+const ID_RE = /^[a-z][a-zA-Z0-9_]*$/;
+
+function validation(message: string): AwsServiceError {
+  return new AwsServiceError('ValidationError', message);
+}
+
+export function getMetricData(store: MetricStore, input: GetMetricDataInput): { MetricDataResults: MetricDataResult[]; Messages: [] } {
+  const queries = input.MetricDataQueries;
+  if (!Array.isArray(queries) || queries.length === 0) throw validation('The parameter MetricDataQueries is required and must not be empty.');
+  if (queries.length > 500) throw validation('The collection MetricDataQueries must not have a size greater than 500.');
+  if (input.StartTime === undefined || input.EndTime === undefined) throw validation('The parameters StartTime and EndTime are required.');
+  const start = toMillis(input.StartTime, 0);
+  const end = toMillis(input.EndTime, 0);
+  if (!(start < end)) throw validation('The parameter StartTime must be less than the parameter EndTime.');
+  const byId = new Map<string, MetricDataQuery>();
+  for (const q of queries) {
+    if (!q.Id || !ID_RE.test(q.Id)) throw validation(`Invalid metric data query Id ${String(q.Id)}: it must start with a lowercase letter and contain only letters, digits and underscores.`);
+    if (byId.has(q.Id)) throw validation(`The values for parameter id in MetricDataQueries are not unique: ${q.Id}.`);
+    if (!!q.MetricStat === !!q.Expression) throw validation(`The parameter MetricDataQueries.member.${q.Id} must contain exactly one of MetricStat or Expression.`);
+    if (q.MetricStat && !(q.MetricStat.Period > 0)) throw validation(`The parameter MetricStat.Period of ${q.Id} must be a positive number of seconds.`);
+    byId.set(q.Id, q);
+  }
+  const periods = queries.map((q) => q.MetricStat?.Period ?? q.Period).filter((p): p is number => !!p);
+  const gridPeriod = (periods.length ? Math.min(...periods) : 60) * 1000;
+  const grid: number[] = [];
+  for (let t = start; t < end; t += gridPeriod) grid.push(t);
+
+  const cache = new Map<string, MathValue>();
+  const visiting = new Set<string>();
+  const resolve = (id: string): MathValue => {
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const q = byId.get(id);
+    if (!q) throw validation(`Error in expression: Unrecognized identifier ${id}.`);
+    if (visiting.has(id)) throw validation(`Circular reference in metric data query ${id}.`);
+    visiting.add(id);
+    let value: MathValue;
+    if (q.MetricStat) {
+      const s = store.series(q.MetricStat.Metric, q.MetricStat.Stat, q.MetricStat.Period, start, end, q.MetricStat.Unit);
+      value = { kind: 'series', ...s };
+    } else {
+      const node = parseExpression(q.Expression!);
+      for (const ref of referencedIds(node)) if (!byId.has(ref)) throw validation(`Error in expression ${q.Id}: Unrecognized identifier ${ref}.`);
+      value = evaluate(node, { lookup: resolve, grid });
+    }
+    visiting.delete(id);
+    cache.set(id, value);
+    return value;
+  };
+
+  const results: MetricDataResult[] = [];
+  for (const q of queries) {
+    if (q.ReturnData === false) {
+      resolve(q.Id); // still validated
+      continue;
+    }
+    const v = resolve(q.Id);
+    const label = q.Label ?? (q.MetricStat ? q.MetricStat.Metric.MetricName : q.Id);
+    const series = toSeries(v, grid);
+    const pairs = series.timestamps.map((t, i) => [t, series.values[i]!] as const);
+    if (input.ScanBy !== 'TimestampAscending') pairs.reverse();
+    results.push({
+      Id: q.Id, Label: label,
+      Timestamps: pairs.map(([t]) => new Date(t)),
+      Values: pairs.map(([, x]) => x),
+      StatusCode: 'Complete', Messages: [],
+    });
+  }
+  return { MetricDataResults: results, Messages: [] };
+}
+
+/** A scalar result is reported at every grid timestamp, as CloudWatch does for constant expressions. */
+function toSeries(v: MathValue, grid: number[]): { timestamps: number[]; values: number[] } {
+  if (v.kind === 'series') return v;
+  if (v.kind === 'scalar') return Number.isFinite(v.value) ? { timestamps: [...grid], values: grid.map(() => v.value) } : { timestamps: [], values: [] };
+  throw validation('The expression returns more than one time series; the emulator only returns single series results.');
+}

@@ -1,0 +1,12 @@
+export { AwsServiceError, isAwsServiceError } from './aws-error.js';
+export { World, createWorld } from './world.js';
+export type { WorldOptions, RecordedRequest, ServiceName } from './world.js';
+export * from './codedeploy.js';
+export * from './cloudwatch.js';
+export * from './lambda.js';
+export * from './elbv2.js';
+export { predefinedDeploymentConfigs } from './deployment-configs.js';
+export type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
+export type { Dimension, MetricDatumInput, MetricIdentity } from './metric-store.js';
+export type { GetMetricDataInput, MetricDataQuery, MetricDataResult } from './get-metric-data.js';
+export { SUPPORTED_FUNCTIONS as SUPPORTED_MATH_FUNCTIONS } from './metric-math.js';

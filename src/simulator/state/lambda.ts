@@ -1,0 +1,294 @@
+import { AwsServiceError } from './aws-error.js';
+import type { CloudWatchState } from './cloudwatch.js';
+
+/**
+ * Lambda's side of the world: functions, published versions, weighted aliases,
+ * and Invoke, which runs the code through an invoker callback the engine
+ * registers and records AWS/Lambda metrics the way Lambda does (research §6.4).
+ */
+
+export interface InvokeRequest {
+  functionName: string;
+  /** The version that runs ('$LATEST', '1', ...). */
+  version: string;
+  /** What the caller asked for: undefined, a version or an alias name. */
+  qualifier?: string;
+  alias?: string;
+  payload: string;
+}
+
+export interface InvokeResult {
+  payload: string;
+  /** 'Unhandled' or 'Handled' when the function errored (X-Amz-Function-Error). */
+  functionError?: string;
+  logTail?: string;
+  /** Overrides the measured duration (ms) recorded as the Duration metric. */
+  durationMs?: number;
+  /** The call was throttled: 429 TooManyRequestsException and a Throttles metric. */
+  throttled?: boolean;
+}
+
+export type Invoker = (req: InvokeRequest) => InvokeResult | Promise<InvokeResult>;
+
+export interface LambdaVersion {
+  Version: string;
+  Description: string;
+  CodeSha256: string;
+  LastModified: string;
+}
+
+export interface LambdaAlias {
+  AliasArn: string;
+  Name: string;
+  FunctionVersion: string;
+  Description: string;
+  RevisionId: string;
+  RoutingConfig?: { AdditionalVersionWeights: Record<string, number> };
+}
+
+export interface LambdaFunction {
+  FunctionName: string;
+  FunctionArn: string;
+  Runtime: string;
+  Handler: string;
+  Role: string;
+  Timeout: number;
+  MemorySize: number;
+  Description: string;
+  versions: Map<string, LambdaVersion>;
+  aliases: Map<string, LambdaAlias>;
+  invoker?: Invoker;
+}
+
+export interface InvokeOutcome {
+  statusCode: number;
+  payload: string;
+  executedVersion: string;
+  functionError?: string;
+  logResult?: string;
+}
+
+export class LambdaState {
+  readonly functions = new Map<string, LambdaFunction>();
+  private invoker?: Invoker;
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly cloudWatch: CloudWatchState;
+
+  constructor(opts: { region: string; accountId: string; now: () => number; random: () => number; cloudWatch: CloudWatchState }) {
+    this.region = opts.region;
+    this.accountId = opts.accountId;
+    this.now = opts.now;
+    this.random = opts.random;
+    this.cloudWatch = opts.cloudWatch;
+  }
+
+  /** The default invoker for functions without their own. */
+  setInvoker(invoker: Invoker | undefined): void {
+    this.invoker = invoker;
+  }
+
+  createFunction(input: { functionName: string; runtime?: string; handler?: string; timeout?: number; memorySize?: number; description?: string; invoker?: Invoker }): LambdaFunction {
+    if (this.functions.has(input.functionName)) throw new AwsServiceError('ResourceConflictException', `Function already exist: ${input.functionName}`, 409);
+    const fn: LambdaFunction = {
+      FunctionName: input.functionName,
+      FunctionArn: this.functionArn(input.functionName),
+      Runtime: input.runtime ?? 'nodejs22.x',
+      Handler: input.handler ?? 'index.handler',
+      Role: `arn:aws:iam::${this.accountId}:role/${input.functionName}-role`,
+      Timeout: input.timeout ?? 3,
+      MemorySize: input.memorySize ?? 128,
+      Description: input.description ?? '',
+      versions: new Map(),
+      aliases: new Map(),
+      ...(input.invoker ? { invoker: input.invoker } : {}),
+    };
+    fn.versions.set('$LATEST', this.version('$LATEST', ''));
+    this.functions.set(fn.FunctionName, fn);
+    return fn;
+  }
+
+  setFunctionInvoker(functionName: string, invoker: Invoker | undefined): void {
+    const fn = this.getFunction(functionName);
+    if (invoker) fn.invoker = invoker;
+    else delete fn.invoker;
+  }
+
+  /** Publishes the next numbered version ("1", "2", ...) and returns its number. */
+  publishVersion(functionName: string, description = ''): string {
+    const fn = this.getFunction(functionName);
+    const next = String([...fn.versions.keys()].filter((v) => v !== '$LATEST').length + 1);
+    fn.versions.set(next, this.version(next, description));
+    return next;
+  }
+
+  /** Creates or replaces an alias; weights are fractions 0..1 of AdditionalVersionWeights. */
+  putAlias(functionName: string, name: string, functionVersion: string, additionalVersionWeights?: Record<string, number>, description = ''): LambdaAlias {
+    const fn = this.getFunction(functionName);
+    this.requireVersion(fn, functionVersion);
+    for (const [v, w] of Object.entries(additionalVersionWeights ?? {})) {
+      this.requireVersion(fn, v);
+      if (!(w >= 0 && w <= 1)) throw new AwsServiceError('InvalidParameterValueException', `Invalid weight ${w} for version ${v}: must be between 0.0 and 1.0.`);
+    }
+    const alias: LambdaAlias = {
+      AliasArn: `${fn.FunctionArn}:${name}`,
+      Name: name,
+      FunctionVersion: functionVersion,
+      Description: description,
+      RevisionId: crypto.randomUUID(),
+      ...(additionalVersionWeights && Object.keys(additionalVersionWeights).length ? { RoutingConfig: { AdditionalVersionWeights: { ...additionalVersionWeights } } } : {}),
+    };
+    fn.aliases.set(name, alias);
+    return alias;
+  }
+
+  /** Moves alias traffic: `weights` as for putAlias; empty/undefined removes routing. */
+  updateAliasRouting(functionName: string, name: string, functionVersion: string, weights?: Record<string, number>): LambdaAlias {
+    const existing = this.getAlias(functionName, name);
+    return this.putAlias(functionName, name, functionVersion, weights, existing.Description);
+  }
+
+  getFunction(functionName: string | undefined): LambdaFunction {
+    const name = normaliseName(functionName ?? '');
+    const fn = this.functions.get(name);
+    if (!fn) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${this.functionArn(name)}`, 404);
+    return fn;
+  }
+
+  getAlias(functionName: string | undefined, name: string | undefined): LambdaAlias {
+    const fn = this.getFunction(functionName);
+    const alias = name ? fn.aliases.get(name) : undefined;
+    if (!alias) throw new AwsServiceError('ResourceNotFoundException', `Alias not found: ${fn.FunctionArn}:${String(name)}`, 404);
+    return alias;
+  }
+
+  getVersion(functionName: string, version: string): LambdaVersion {
+    const fn = this.getFunction(functionName);
+    return this.requireVersion(fn, version);
+  }
+
+  /** Which version an alias sends one invocation to (by weight, with the world's random source). */
+  pickAliasVersion(alias: LambdaAlias): string {
+    const weights = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+    let r = this.random();
+    for (const [v, w] of Object.entries(weights)) {
+      if (r < w) return v;
+      r -= w;
+    }
+    return alias.FunctionVersion;
+  }
+
+  /**
+   * Invoke: `functionName` may carry a qualifier (`fn:alias`, a full ARN), or
+   * pass `qualifier`. Records Invocations, Errors, Duration (and Throttles).
+   */
+  async invoke(input: { functionName: string; qualifier?: string; payload?: string; logType?: 'None' | 'Tail' }): Promise<InvokeOutcome> {
+    const { name, qualifier: fromName } = splitQualifier(input.functionName);
+    if (fromName && input.qualifier && fromName !== input.qualifier) {
+      throw new AwsServiceError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
+    }
+    const qualifier = input.qualifier ?? fromName;
+    const fn = this.getFunction(name);
+    let version: string;
+    let alias: string | undefined;
+    if (!qualifier || qualifier === '$LATEST') version = '$LATEST';
+    else if (fn.versions.has(qualifier)) version = qualifier;
+    else if (fn.aliases.has(qualifier)) {
+      alias = qualifier;
+      version = this.pickAliasVersion(fn.aliases.get(qualifier)!);
+    } else {
+      throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${fn.FunctionArn}:${qualifier}`, 404);
+    }
+    const invoker = fn.invoker ?? this.invoker;
+    const payload = input.payload ?? '';
+    if (payload) {
+      try {
+        JSON.parse(payload);
+      } catch {
+        throw new AwsServiceError('InvalidRequestContentException', 'Could not parse request body into json: Unexpected character.', 400);
+      }
+    }
+    const started = performance.now();
+    let result: InvokeResult;
+    if (!invoker) {
+      result = { payload: JSON.stringify({ errorMessage: `no code is attached to ${fn.FunctionName} in the simulator`, errorType: 'Runtime.HandlerNotFound' }), functionError: 'Unhandled' };
+    } else {
+      try {
+        result = await invoker({ functionName: fn.FunctionName, version, ...(qualifier ? { qualifier } : {}), ...(alias ? { alias } : {}), payload });
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        result = { payload: JSON.stringify({ errorMessage: e.message, errorType: e.name, trace: (e.stack ?? '').split('\n') }), functionError: 'Unhandled', logTail: `${e.stack ?? e.message}\n` };
+      }
+    }
+    const durationMs = result.durationMs ?? performance.now() - started;
+    this.recordMetrics(fn.FunctionName, version, qualifier, alias, result, durationMs);
+    if (result.throttled) throw new AwsServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
+    const logResult = input.logType === 'Tail'
+      ? Buffer.from(tail4k(`START RequestId: ${crypto.randomUUID()} Version: ${version}\n${result.logTail ?? ''}END\nREPORT Duration: ${durationMs.toFixed(2)} ms\n`)).toString('base64')
+      : undefined;
+    return {
+      statusCode: 200,
+      payload: result.payload,
+      executedVersion: version,
+      ...(result.functionError ? { functionError: result.functionError } : {}),
+      ...(logResult ? { logResult } : {}),
+    };
+  }
+
+  private recordMetrics(fnName: string, version: string, qualifier: string | undefined, alias: string | undefined, r: InvokeResult, durationMs: number): void {
+    const timestamp = this.now();
+    const sets: Record<string, string>[] = [{ FunctionName: fnName }];
+    if (qualifier) sets.push({ FunctionName: fnName, Resource: `${fnName}:${qualifier}` });
+    if (alias) sets.push({ FunctionName: fnName, Resource: `${fnName}:${alias}`, ExecutedVersion: version });
+    for (const dimensions of sets) {
+      const put = (metricName: string, value: number, unit: string): void =>
+        this.cloudWatch.putMetric({ namespace: 'AWS/Lambda', metricName, dimensions, value, timestamp, unit });
+      if (r.throttled) {
+        put('Throttles', 1, 'Count');
+        continue;
+      }
+      put('Invocations', 1, 'Count');
+      put('Errors', r.functionError ? 1 : 0, 'Count');
+      put('Duration', durationMs, 'Milliseconds');
+    }
+  }
+
+  private requireVersion(fn: LambdaFunction, version: string): LambdaVersion {
+    const v = fn.versions.get(version);
+    if (!v) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${fn.FunctionArn}:${version}`, 404);
+    return v;
+  }
+
+  private version(v: string, description: string): LambdaVersion {
+    return {
+      Version: v,
+      Description: description,
+      CodeSha256: Buffer.from(`${v}:${this.now()}`).toString('base64'),
+      LastModified: new Date(this.now()).toISOString().replace('Z', '+0000'),
+    };
+  }
+
+  functionArn(name: string): string {
+    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
+  }
+}
+
+/** Accepts `fn`, `fn:qualifier`, `arn:aws:lambda:r:a:function:fn[:qualifier]`, or the partial `a:function:fn`. */
+export function splitQualifier(nameOrArn: string): { name: string; qualifier?: string } {
+  const arn = /^(?:arn:aws[a-z-]*:lambda:[^:]*:)?\d{12}:function:([^:]+)(?::([^:]+))?$/.exec(nameOrArn);
+  if (arn) return { name: arn[1]!, ...(arn[2] ? { qualifier: arn[2] } : {}) };
+  const [name, qualifier] = nameOrArn.split(':');
+  return { name: name ?? '', ...(qualifier ? { qualifier } : {}) };
+}
+
+function normaliseName(n: string): string {
+  return splitQualifier(n).name;
+}
+
+/** Lambda returns the last 4 KB of the log. */
+function tail4k(s: string): string {
+  const b = Buffer.from(s);
+  return b.length <= 4096 ? s : b.subarray(b.length - 4096).toString('utf8');
+}

@@ -1,0 +1,171 @@
+import { AwsServiceError } from './aws-error.js';
+
+/**
+ * CloudWatch's metric store: datapoints keyed by namespace, metric name and the
+ * exact dimension set (CloudWatch never matches a subset of dimensions), and
+ * the statistics GetMetricData and alarms compute over them.
+ */
+
+export interface Dimension {
+  Name: string;
+  Value: string;
+}
+
+/** One PutMetricData datum, in the API's shape (Timestamp as Date or epoch ms). */
+export interface MetricDatumInput {
+  MetricName: string;
+  Dimensions?: Dimension[];
+  Timestamp?: Date | number;
+  Value?: number;
+  Values?: number[];
+  Counts?: number[];
+  StatisticValues?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number };
+  Unit?: string;
+  StorageResolution?: number;
+}
+
+interface StoredPoint {
+  t: number;
+  unit?: string;
+  /** Raw samples with counts (percentiles need them). */
+  samples: { value: number; count: number }[];
+  /** A statistic set instead of raw samples. */
+  set?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number };
+}
+
+export interface MetricSeries {
+  timestamps: number[];
+  values: number[];
+}
+
+export interface MetricIdentity {
+  Namespace: string;
+  MetricName: string;
+  Dimensions?: Dimension[];
+}
+
+export function metricKey(m: MetricIdentity): string {
+  const dims = [...(m.Dimensions ?? [])].sort((a, b) => a.Name.localeCompare(b.Name));
+  return `${m.Namespace}\u0000${m.MetricName}\u0000${dims.map((d) => `${d.Name}=${d.Value}`).join('\u0001')}`;
+}
+
+export function toMillis(t: Date | number | undefined, fallback: number): number {
+  if (t === undefined) return fallback;
+  return t instanceof Date ? t.getTime() : t;
+}
+
+const STAT_RE = /^(Sum|Average|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?|p100)$/;
+
+export function isSupportedStat(stat: string): boolean {
+  return STAT_RE.test(stat);
+}
+
+export class MetricStore {
+  private readonly points = new Map<string, { id: MetricIdentity; points: StoredPoint[] }>();
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  putMetricData(namespace: string, data: MetricDatumInput[]): void {
+    for (const d of data) {
+      const id: MetricIdentity = { Namespace: namespace, MetricName: d.MetricName, Dimensions: d.Dimensions ?? [] };
+      const key = metricKey(id);
+      let entry = this.points.get(key);
+      if (!entry) {
+        entry = { id, points: [] };
+        this.points.set(key, entry);
+      }
+      const point: StoredPoint = { t: toMillis(d.Timestamp, this.now()), samples: [], ...(d.Unit ? { unit: d.Unit } : {}) };
+      if (d.StatisticValues) point.set = { ...d.StatisticValues };
+      else if (d.Values?.length) point.samples = d.Values.map((value, i) => ({ value, count: d.Counts?.[i] ?? 1 }));
+      else if (d.Value !== undefined) point.samples = [{ value: d.Value, count: 1 }];
+      else continue;
+      entry.points.push(point);
+    }
+  }
+
+  /** Every known metric (namespace, name, dimensions), for ListMetrics-like views. */
+  metrics(): MetricIdentity[] {
+    return [...this.points.values()].map((e) => e.id);
+  }
+
+  /**
+   * Aggregates one metric into period buckets aligned to `start`, over
+   * [start, end). Buckets without data are absent (as in CloudWatch).
+   */
+  series(metric: MetricIdentity, stat: string, periodSeconds: number, start: number, end: number, unit?: string): MetricSeries {
+    if (!isSupportedStat(stat)) {
+      throw new AwsServiceError('InvalidParameterValue', `The value ${stat} for parameter Stat is not supported; use Sum, Average, Minimum, Maximum, SampleCount or pNN.`);
+    }
+    const period = periodSeconds * 1000;
+    const entry = this.points.get(metricKey(metric));
+    const buckets = new Map<number, StoredPoint[]>();
+    for (const p of entry?.points ?? []) {
+      if (p.t < start || p.t >= end) continue;
+      if (unit && p.unit && p.unit !== unit) continue;
+      const b = start + Math.floor((p.t - start) / period) * period;
+      let list = buckets.get(b);
+      if (!list) buckets.set(b, (list = []));
+      list.push(p);
+    }
+    const timestamps = [...buckets.keys()].sort((a, b) => a - b);
+    const values: number[] = [];
+    const kept: number[] = [];
+    for (const t of timestamps) {
+      const v = aggregate(buckets.get(t)!, stat);
+      if (v !== undefined) {
+        kept.push(t);
+        values.push(v);
+      }
+    }
+    return { timestamps: kept, values };
+  }
+}
+
+function aggregate(points: StoredPoint[], stat: string): number | undefined {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  const samples: { value: number; count: number }[] = [];
+  for (const p of points) {
+    if (p.set) {
+      count += p.set.SampleCount;
+      sum += p.set.Sum;
+      min = Math.min(min, p.set.Minimum);
+      max = Math.max(max, p.set.Maximum);
+    }
+    for (const s of p.samples) {
+      count += s.count;
+      sum += s.value * s.count;
+      min = Math.min(min, s.value);
+      max = Math.max(max, s.value);
+      samples.push(s);
+    }
+  }
+  if (count === 0) return undefined;
+  switch (stat) {
+    case 'Sum': return sum;
+    case 'Average': return sum / count;
+    case 'Minimum': return min;
+    case 'Maximum': return max;
+    case 'SampleCount': return count;
+    default: return percentile(samples, Number(stat.slice(1)));
+  }
+}
+
+/** Nearest-rank percentile over weighted samples; undefined when only statistic sets exist. */
+export function percentile(samples: { value: number; count: number }[], p: number): number | undefined {
+  const total = samples.reduce((n, s) => n + s.count, 0);
+  if (total === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a.value - b.value);
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const s of sorted) {
+    seen += s.count;
+    if (seen >= rank) return s.value;
+  }
+  return sorted[sorted.length - 1]!.value;
+}
