@@ -1,0 +1,14 @@
+/**
+ * `codedeploy-hooks/checks`: the built-in checks. Each factory validates its
+ * options when called and returns a `{ name, run }` check for the engine.
+ * SDK clients are created on first use, so a hook pays only for what it runs.
+ */
+export { invokeTarget } from './invoke-target.js';
+export { http } from './http.js';
+export { apiGatewayHttpEvent, apiGatewayRestEvent, albEvent, functionUrlEvent } from './events.js';
+export { alarms } from './alarms.js';
+export { metric } from './metric.js';
+export { lambdaDuration, lambdaErrorRate, lambdaThrottles } from './lambda-metrics.js';
+export { compareVersions } from './compare-versions.js';
+export { bake } from './bake.js';
+export { inSequence } from '../engine/validate.js';
