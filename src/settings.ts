@@ -47,7 +47,7 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
   if (typeof options !== 'object' || options === null) throw new OptionsError('options', 'must be an object with at least `checks`');
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new OptionsError(key, `is not a hook option (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(key)) throw new OptionsError(key === '' ? '""' : key, `is not a hook option (known: ${[...KNOWN].join(', ')})`);
   }
   if (typeof o.checks === 'function') {
     // Resolved per invocation, validated then.
