@@ -16,7 +16,14 @@ import { defaultListenerRole, ListenerResolutionError, resolveListener, type Res
 
 export type { HttpOptions, HttpRequestSpec, HttpResponse, HeaderValue } from './http/options.js';
 
-/** Creates the http check. Options are validated now; nothing is sent until run. */
+/**
+ * Creates the http check. Options are validated now; nothing is sent until run.
+ *
+ * @example
+ * http({ url: 'https://api.example.com/health', expect: { status: 200 }, waitUntilHealthyMs: 30_000 });
+ * // ECS: no url -> the test listener during AfterAllowTestTraffic
+ * http({ path: '/health', hostHeader: 'shop.example.com' });
+ */
 export function http(options: HttpOptions = {}): Check {
   const opts = validateHttpOptions(options);
   const common = commonCheckFields(options, 'http');

@@ -26,8 +26,10 @@ import {
   type ResponseExpectation,
 } from './expect.js';
 
+/** A JSON-serializable payload value; a string is sent as is (JSON text). */
+export type PayloadValue = string | number | boolean | null | PayloadValue[] | { [key: string]: unknown };
 /** A payload: a JSON value, JSON text, or a function of the check context producing one. */
-export type InvokePayload = unknown | ((ctx: CheckContext) => unknown);
+export type InvokePayload = PayloadValue | ((ctx: CheckContext) => PayloadValue | Promise<PayloadValue>);
 
 /** What a predicate `expect` receives besides the decoded payload. */
 export interface InvokeResponse {
@@ -84,7 +86,15 @@ interface CaseResult {
   logTail?: string;
 }
 
-/** Creates the invokeTarget check. Options are validated now; nothing is called until run. */
+/**
+ * Creates the invokeTarget check. Options are validated now; nothing is called until run.
+ *
+ * @example
+ * invokeTarget({
+ *   payload: apiGatewayRestEvent({ method: 'GET', path: '/health' }),
+ *   expect: { statusCode: 200, json: { status: 'ok' } },
+ * });
+ */
 export function invokeTarget(options: InvokeTargetOptions = {}): Check {
   const f = 'invokeTarget';
   if (!isPlainObject(options as unknown)) throw new OptionsError(f, 'options must be an object');
@@ -174,9 +184,10 @@ export function invokeTarget(options: InvokeTargetOptions = {}): Check {
         return done('passed', `${label} returned${summary} as expected`, { executedVersion });
       };
 
-      if (burst) return runBurst(burst, () => invokeOnce(payloads[0], 'burst'), label);
+      const firstPayload = payloads[0] as InvokePayload;
+      if (burst) return runBurst(burst, () => invokeOnce(firstPayload, 'burst'), label);
       if (payloads.length === 1) {
-        const one = await invokeOnce(payloads[0], label);
+        const one = await invokeOnce(firstPayload, label);
         return { state: one.state, reason: one.reason, details: { functionName: target.functionName, qualifier: target.qualifier, ...stripName(one) } };
       }
       const cases: CaseResult[] = [];

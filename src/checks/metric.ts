@@ -4,7 +4,7 @@
  * Also exports the query validation, batching and fetching that the Lambda
  * presets and compareVersions build on.
  */
-import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, type MetricDataQuery, type MetricStat } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
 import {
@@ -18,8 +18,8 @@ import {
   type CommonCheckOptions,
 } from './cw-common.js';
 
-/** A GetMetricData MetricDataQuery (MetricStat or Expression). */
-export type MetricQuery = MetricDataQuery;
+/** A GetMetricData MetricDataQuery (MetricStat or Expression); a MetricStat without Period gets the check's periodSeconds. */
+export type MetricQuery = Omit<MetricDataQuery, 'MetricStat'> & { MetricStat?: Omit<MetricStat, 'Period'> & { Period?: number } };
 
 export const STATS = ['max', 'min', 'avg', 'last', 'sum'] as const;
 export const OPS = ['>', '>=', '<', '<='] as const;
@@ -178,7 +178,7 @@ export async function fetchMetricData(
         () =>
           client.send(
             new GetMetricDataCommand({
-              MetricDataQueries: batch,
+              MetricDataQueries: batch as MetricDataQuery[],
               StartTime: window.start,
               EndTime: window.end,
               ScanBy: 'TimestampAscending',
@@ -324,7 +324,8 @@ export function metricCheck(options: MetricOptions, defaultName: string, field: 
         queries = withDefaultPeriod(queries, periodSeconds);
         planBatches(queries);
       } catch (error) {
-        return { state: 'error', reason: `invalid metric queries: ${errorText(error)}` };
+        const text = error instanceof OptionsError ? `invalid metric queries: ${error.message}` : error instanceof Error ? error.message : String(error);
+        return { state: 'error', reason: text };
       }
       const end = new Date();
       const start = new Date(end.getTime() - lookbackMs);

@@ -52,7 +52,7 @@ export function parseTemplate(text: string, file: string): Template {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line;
+    const line = lineCounter.linePos(first.pos[0]).line;
     throw new TemplateError(file, `invalid YAML/JSON${line ? ` at line ${line}` : ''}: ${first.message.split('\n')[0]}`);
   }
   const lines = new Map<string, number>();

@@ -28,8 +28,10 @@ export async function evaluate(ex: Exchange, expect: ResponseExpectation | Expec
 export type Redact = (text: string) => string;
 
 export function makeRedactor(secretValues: string[]): Redact {
-  // Longest first, so a secret that contains another is replaced whole.
-  const values = [...new Set(secretValues.filter((v) => v.length > 0))].sort((a, b) => b.length - a.length);
+  // Longest first, so a secret that contains another is replaced whole. Values under 4
+  // characters are not searched for in free text: replacing every "t" would garble the
+  // reason while hiding nothing worth hiding (secret headers are still shown as "***").
+  const values = [...new Set(secretValues.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
   if (values.length === 0) return (text) => text;
   return (text) => values.reduce((acc, v) => acc.split(v).join('***'), text);
 }

@@ -62,7 +62,7 @@ export interface HttpOptions extends CommonCheckOptions {
   method?: string;
   headers?: Record<string, HeaderValue>;
   body?: unknown;
-  /** Header names whose values are redacted as "***" (case-insensitive). @default [] */
+  /** Header names whose values are redacted as "***" (case-insensitive), besides authorization, proxy-authorization, cookie and x-api-key. @default [] */
   secretHeaders?: string[];
   /** @default { status: '2xx' } */
   expect?: HttpExpect;
@@ -132,6 +132,7 @@ const REQUEST_KEYS = ['name', 'path', 'url', 'method', 'headers', 'body', 'expec
 /** Option names people reach for to skip TLS verification; each gets an explanation, not "unknown". */
 const INSECURE_NAMES = /^(insecure|rejectunauthorized|skiptlsverify|skipverify|insecureskipverify|tlsinsecure|allowinsecure|strictssl|verifytls|tlsverify|noverify|ignoretls|ignorecerterrors|ignoresslerrors|sslverify)$/i;
 const METHOD = /^[A-Z]+$/;
+const ALWAYS_SECRET = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
 
 export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
   const f = 'http';
@@ -150,7 +151,8 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
   if (options.url !== undefined) checkUrl(options.url, `${f}.url`);
   if (options.baseUrl !== undefined) checkUrl(options.baseUrl, `${f}.baseUrl`);
 
-  const secretNames = new Set<string>();
+  // Credentials are secret whether or not the user remembered to say so.
+  const secretNames = new Set<string>(ALWAYS_SECRET);
   if (options.secretHeaders !== undefined) {
     if (!Array.isArray(options.secretHeaders) || options.secretHeaders.some((h) => typeof h !== 'string' || h === '')) {
       throw new OptionsError(`${f}.secretHeaders`, 'must be a list of header names');
@@ -252,6 +254,8 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
       throw new OptionsError(`${cf}.ignoreFields`, "must be a list of dot paths like 'meta.requestId' or 'items.*.updatedAt'");
     }
     if (base !== undefined) throw new OptionsError(cf, 'compares the production and test listeners of an ECS deployment; it cannot be combined with url or baseUrl');
+    const absolute = requests.findIndex((r) => 'url' in r.target);
+    if (absolute >= 0) throw new OptionsError(`${f}.requests[${absolute}].url`, 'compare sends paths to both listeners; give a path, not a url');
     if (options.listener !== undefined) throw new OptionsError(cf, 'uses both listeners; remove listener');
     if (load) throw new OptionsError(cf, 'cannot be combined with load');
     compare = { ignoreFields: ignore };

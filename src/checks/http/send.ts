@@ -80,11 +80,16 @@ export async function send(req: OutgoingRequest, cfg: SendConfig): Promise<Excha
       }
       const location = res.headers.location;
       if (cfg.followRedirects && REDIRECT_STATUSES.has(res.statusCode) && typeof location === 'string') {
-        res.body.destroy();
+        discard(res.body);
         if (redirects.length >= MAX_REDIRECTS) {
           return { method: current.method, url: current.url, status: res.statusCode, latencyMs: elapsed(), redirects, error: `more than ${MAX_REDIRECTS} redirects` };
         }
-        const next = new URL(location, current.url).toString();
+        let next: string;
+        try {
+          next = new URL(location, current.url).toString();
+        } catch {
+          return { method: current.method, url: current.url, status: res.statusCode, latencyMs: elapsed(), redirects, error: `redirect to an invalid location ${JSON.stringify(location)}` };
+        }
         redirects.push(`${res.statusCode} ${next}`);
         current = redirectRequest(current, next, res.statusCode, cfg.secretNames);
         continue;
@@ -103,11 +108,20 @@ export async function send(req: OutgoingRequest, cfg: SendConfig): Promise<Excha
   }
 }
 
+/**
+ * Destroys a body we will not read. undici then emits an AbortError on the
+ * stream; without a listener that would surface as an uncaught exception.
+ */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Reads the body up to `max` bytes; beyond that (or on error) the stream is destroyed. */
 async function readCapped(res: Dispatcher.ResponseData, max: number): Promise<{ text: string; bytes: number } | { error: unknown }> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
-    res.body.destroy();
+    discard(res.body);
     return { error: 'oversized' };
   }
   const chunks: Buffer[] = [];
@@ -117,13 +131,13 @@ async function readCapped(res: Dispatcher.ResponseData, max: number): Promise<{ 
       const buf = chunk as Buffer;
       bytes += buf.length;
       if (bytes > max) {
-        res.body.destroy();
+        discard(res.body);
         return { error: 'oversized' };
       }
       chunks.push(buf);
     }
   } catch (error) {
-    res.body.destroy();
+    discard(res.body);
     return { error };
   }
   return { text: Buffer.concat(chunks).toString('utf8'), bytes };

@@ -75,7 +75,10 @@ export const misspelledKeys: Rule = {
       if (!isObj(pref)) continue;
       const prefPath = fn.pathOf('DeploymentPreference');
       out.push(...check(t, fn.id, pref, prefPath, PREFERENCE_KEYS, 'DeploymentPreference', true));
-      if (isObj(pref.Hooks)) out.push(...check(t, fn.id, pref.Hooks, [...prefPath, 'Hooks'], HOOK_KEYS, 'DeploymentPreference.Hooks', true));
+      // Look inside a misspelled `Hook:` too: its PreTrafic would be lost twice over.
+      const hooksKey = Object.keys(pref).find((k) => k === 'Hooks') ?? Object.keys(pref).find((k) => closestKey(k, PREFERENCE_KEYS) === 'Hooks');
+      const hooks = hooksKey === undefined ? undefined : pref[hooksKey];
+      if (hooksKey && isObj(hooks)) out.push(...check(t, fn.id, hooks, [...prefPath, hooksKey], HOOK_KEYS, `DeploymentPreference.${hooksKey}`, true));
     }
     return out;
   },

@@ -28,12 +28,21 @@ export class SimulatedFailure extends Error {
 
 export function versionInvoke(handler: AppHandler, behaviour: VersionBehaviour, random: () => number): VersionInvoke {
   return async (event) => {
+    if (behaviour.affectedPaths && !behaviour.affectedPaths.includes(requestPath(event))) return handler(event, {});
     if (behaviour.latencyMs > 0) await sleep(behaviour.latencyMs);
     if (behaviour.errorRate > 0 && random() < behaviour.errorRate) throw new SimulatedFailure(behaviour.version);
     const result = await handler(event, {});
     if (behaviour.statusCode !== undefined && isWebResult(result)) return { ...result, statusCode: behaviour.statusCode };
     return result;
   };
+}
+
+/** The request path of a web-style event (v2 rawPath, v1 path, or a bare `{ path }`). */
+export function requestPath(event: unknown): string {
+  if (typeof event !== 'object' || event === null) return '/';
+  const e = event as { rawPath?: unknown; path?: unknown; requestContext?: { http?: { path?: unknown } } };
+  const p = e.rawPath ?? e.requestContext?.http?.path ?? e.path;
+  return typeof p === 'string' ? p : '/';
 }
 
 export function isWebResult(value: unknown): value is WebResult {

@@ -7,6 +7,7 @@
 import type { Scenario, ScenarioAlarm } from '../scenario/types.js';
 import type { World } from '../state/index.js';
 import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
+import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
 
 export interface EcsResources {
   loadBalancerArn: string;
@@ -24,9 +25,17 @@ export interface WorldSetup {
   deploymentConfigName: string;
   routing: TrafficRoutingConfig;
   ecs?: EcsResources;
+  /** Values of the scenario's {{placeholders}}. */
+  vars: Partial<Record<PlaceholderName, string>>;
 }
 
-export function setupWorld(world: World, scenario: Scenario, ports?: { production: number; test: number }): WorldSetup {
+export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { production: number; test: number }; endpoint?: string } = {}): WorldSetup {
+  const ports = opts.ports;
+  const vars: Partial<Record<PlaceholderName, string>> = {
+    currentVersion: scenario.versions.current.version,
+    targetVersion: scenario.versions.target.version,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+  };
   const cd = world.codeDeploy;
   cd.createApplication({ applicationName: scenario.application.name, computePlatform: scenario.platform });
 
@@ -40,7 +49,6 @@ export function setupWorld(world: World, scenario: Scenario, ports?: { productio
   }
   const routing = cd.getDeploymentConfig(deploymentConfigName).trafficRoutingConfig;
 
-  for (const alarm of scenario.alarms) createAlarm(world, alarm);
   const groupAlarms = scenario.alarms.filter((a) => a.deploymentGroup).map((a) => ({ name: a.name }));
   const autoRollbackConfiguration = scenario.deployment.autoRollback
     ? { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as ('DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST')[] }
@@ -53,6 +61,8 @@ export function setupWorld(world: World, scenario: Scenario, ports?: { productio
     const highest = Math.max(Number(scenario.versions.current.version), Number(scenario.versions.target.version));
     for (let v = 1; v <= highest; v++) world.lambda.publishVersion(spec.functionName, `version ${v}`);
     world.lambda.putAlias(spec.functionName, spec.alias, scenario.versions.current.version);
+    Object.assign(vars, { functionName: spec.functionName, alias: spec.alias });
+    for (const alarm of scenario.alarms) createAlarm(world, alarm, vars);
     cd.createDeploymentGroup({
       applicationName: scenario.application.name,
       deploymentGroupName: scenario.application.deploymentGroup,
@@ -60,7 +70,7 @@ export function setupWorld(world: World, scenario: Scenario, ports?: { productio
       alarmConfiguration: { enabled: groupAlarms.length > 0, ignorePollAlarmFailure: false, alarms: groupAlarms },
       autoRollbackConfiguration,
     });
-    return { deploymentConfigName, routing };
+    return { deploymentConfigName, routing, vars };
   }
 
   const spec = scenario.ecs!;
@@ -86,20 +96,25 @@ export function setupWorld(world: World, scenario: Scenario, ports?: { productio
       }],
     },
   });
-  return {
-    deploymentConfigName,
-    routing,
-    ecs: {
-      loadBalancerArn: lb.LoadBalancerArn,
-      productionListenerArn: production.ListenerArn,
-      testListenerArn: test.ListenerArn,
-      blueTargetGroupArn: blue.TargetGroupArn,
-      greenTargetGroupArn: green.TargetGroupArn,
-      loadBalancerDimension: arnDimension(lb.LoadBalancerArn, 'loadbalancer/'),
-      blueTargetGroupDimension: arnDimension(blue.TargetGroupArn, ''),
-      greenTargetGroupDimension: arnDimension(green.TargetGroupArn, ''),
-    },
+  const ecs: EcsResources = {
+    loadBalancerArn: lb.LoadBalancerArn,
+    productionListenerArn: production.ListenerArn,
+    testListenerArn: test.ListenerArn,
+    blueTargetGroupArn: blue.TargetGroupArn,
+    greenTargetGroupArn: green.TargetGroupArn,
+    loadBalancerDimension: arnDimension(lb.LoadBalancerArn, 'loadbalancer/'),
+    blueTargetGroupDimension: arnDimension(blue.TargetGroupArn, ''),
+    greenTargetGroupDimension: arnDimension(green.TargetGroupArn, ''),
   };
+  Object.assign(vars, {
+    loadBalancer: ecs.loadBalancerDimension,
+    blueTargetGroup: ecs.blueTargetGroupDimension,
+    greenTargetGroup: ecs.greenTargetGroupDimension,
+    productionUrl: `http://127.0.0.1:${production.Port}`,
+    testUrl: `http://127.0.0.1:${test.Port}`,
+  });
+  for (const alarm of scenario.alarms) createAlarm(world, alarm, vars);
+  return { deploymentConfigName, routing, ecs, vars };
 }
 
 /** CloudWatch's ALB dimensions are the ARN's resource part: `app/name/id`, `targetgroup/name/id`. */
@@ -108,12 +123,12 @@ function arnDimension(arn: string, strip: string): string {
   return strip && resource.startsWith(strip) ? resource.slice(strip.length) : resource;
 }
 
-function createAlarm(world: World, alarm: ScenarioAlarm): void {
+function createAlarm(world: World, alarm: ScenarioAlarm, vars: Partial<Record<PlaceholderName, string>>): void {
   world.cloudWatch.putMetricAlarm({
     AlarmName: alarm.name,
     Namespace: alarm.namespace,
     MetricName: alarm.metricName,
-    Dimensions: Object.entries(alarm.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    Dimensions: Object.entries(substituteAll(alarm.dimensions, vars)).map(([Name, Value]) => ({ Name, Value })),
     Statistic: alarm.statistic,
     Period: alarm.period,
     EvaluationPeriods: alarm.evaluationPeriods,

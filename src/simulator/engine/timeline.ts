@@ -15,7 +15,7 @@ export type TimelineEvent = Stamp &
     | { type: 'deployment-started'; deploymentId: string; platform: 'Lambda' | 'ECS'; config: string; routing: string; scenario: string }
     | { type: 'lifecycle'; lifecycleEvent: string; status: 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped'; message?: string }
     | { type: 'hook-invoked'; lifecycleEvent: string; functionName: string; executionId: string }
-    | { type: 'hook-finished'; lifecycleEvent: string; outcome: 'returned' | 'threw' | 'timed-out'; verdict?: HookVerdict; error?: string; durationMs: number }
+    | { type: 'hook-finished'; lifecycleEvent: string; outcome: 'returned' | 'threw' | 'timed-out'; verdict?: HookVerdict; error?: string; durationMs: number; logs?: string[] }
     | { type: 'hook-status'; lifecycleEvent: string; status: 'Succeeded' | 'Failed' | 'NoReport'; message: string }
     | { type: 'traffic'; listener: 'alias' | 'production' | 'test'; targetWeight: number; currentVersion: string; targetVersion: string; rollback?: boolean }
     | { type: 'alarm'; alarmName: string; state: string; reason: string }

@@ -71,12 +71,11 @@ export function loadScenarioFile(file: string, builtinName?: string): Scenario {
 export function parseScenario(text: string, opts: { file?: string; baseDir?: string; defaultName?: string } = {}): Scenario {
   const file = opts.file ?? 'scenario';
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const at = first.linePos?.[0];
-    const where = at ? ` (line ${at.line}, column ${at.col})` : '';
-    throw new ScenarioError(file, `invalid YAML: ${first.message.split('\n')[0]}${where}`);
+    // prettyErrors puts "at line L, column C:" and a code excerpt after the message; keep the first line.
+    throw new ScenarioError(file, `invalid YAML: ${first.message.split('\n')[0]!.replace(/:$/, '')}`);
   }
   let raw: unknown;
   try {

@@ -18,6 +18,8 @@ export interface VersionBehaviour {
   latencyMs: number;
   /** When set, every response carries this status code instead of the handler's. */
   statusCode?: number;
+  /** When set, the breakage applies only to requests for these paths (e.g. ["/items"]); others are served normally. */
+  affectedPaths?: string[];
 }
 
 /** A custom traffic routing configuration, in GetDeploymentConfig's shape (intervals in minutes). */

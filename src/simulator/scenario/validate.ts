@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from '../../types.js';
 import { predefinedDeploymentConfigs } from '../state/deployment-configs.js';
+import { PLACEHOLDERS, unknownPlaceholders } from './placeholders.js';
 import { ScenarioReader } from './reader.js';
 import type {
   CustomDeploymentConfig,
@@ -155,7 +156,7 @@ function readVersions(r: ScenarioReader, value: unknown): Scenario['versions'] {
 }
 
 function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultVersion: string): VersionBehaviour {
-  const o = value === undefined || value === null ? {} : r.object(value, path, ['version', 'errorRate', 'latencyMs', 'statusCode']);
+  const o = value === undefined || value === null ? {} : r.object(value, path, ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths']);
   const version = o.version === undefined ? defaultVersion : String(o.version);
   if (!/^[1-9][0-9]*$/.test(version)) r.fail([...path, 'version'], `expected a positive integer version number, got ${JSON.stringify(version)}`);
   const behaviour: VersionBehaviour = {
@@ -164,6 +165,13 @@ function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultV
     latencyMs: r.number(o.latencyMs, [...path, 'latencyMs'], { min: 0, max: 60_000, fallback: 0 }),
   };
   if (o.statusCode !== undefined) behaviour.statusCode = r.number(o.statusCode, [...path, 'statusCode'], { integer: true, min: 100, max: 599 });
+  if (o.affectedPaths !== undefined) {
+    behaviour.affectedPaths = r.array(o.affectedPaths, [...path, 'affectedPaths']).map((p, i) => {
+      const s = r.string(p, [...path, 'affectedPaths', i]);
+      if (!s.startsWith('/')) r.fail([...path, 'affectedPaths', i], `expected a path starting with "/", got ${JSON.stringify(s)}`);
+      return s;
+    });
+  }
   return behaviour;
 }
 
@@ -235,7 +243,7 @@ function readAlarm(r: ScenarioReader, value: unknown, path: (string | number)[])
     name: r.string(o.name, [...path, 'name']),
     namespace: r.string(o.namespace, [...path, 'namespace']),
     metricName: r.string(o.metricName, [...path, 'metricName']),
-    dimensions: r.stringMap(o.dimensions, [...path, 'dimensions']),
+    dimensions: withPlaceholders(r, r.stringMap(o.dimensions, [...path, 'dimensions']), [...path, 'dimensions']),
     statistic: r.oneOf(o.statistic, [...path, 'statistic'], ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'] as const, 'Sum'),
     period: r.number(o.period, [...path, 'period'], { integer: true, min: 1, max: 86_400, fallback: 60 }),
     evaluationPeriods,
@@ -276,7 +284,7 @@ function readHooks(r: ScenarioReader, value: unknown, platform: Platform, baseDi
       functionName: r.string(h.functionName, [...path, 'functionName'], `CodeDeployHook_${event}`),
       // Lambda's own limits: 1 s to 900 s.
       timeoutSeconds: r.number(h.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
-      env: r.stringMap(h.env, [...path, 'env']),
+      env: withPlaceholders(r, r.stringMap(h.env, [...path, 'env']), [...path, 'env']),
     });
   }
   return hooks;
@@ -295,4 +303,12 @@ function readTraffic(r: ScenarioReader, value: unknown): ScenarioTraffic {
 
 function resolveModule(path: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function withPlaceholders(r: ScenarioReader, values: Record<string, string>, path: (string | number)[]): Record<string, string> {
+  for (const [k, v] of Object.entries(values)) {
+    const unknown = unknownPlaceholders(v);
+    if (unknown.length) r.fail([...path, k], `unknown placeholder {{${unknown[0]}}}; known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+  }
+  return values;
 }

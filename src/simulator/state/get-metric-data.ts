@@ -32,6 +32,7 @@ export interface MetricDataResult {
   Messages: { Code: string; Value: string }[];
 }
 
+const MAX_DATAPOINTS = 100_800;
 const ID_RE = /^[a-z][a-zA-Z0-9_]*$/;
 
 function validation(message: string): AwsServiceError {
@@ -56,8 +57,17 @@ export function getMetricData(store: MetricStore, input: GetMetricDataInput): { 
   }
   const periods = queries.map((q) => q.MetricStat?.Period ?? q.Period).filter((p): p is number => !!p);
   const gridPeriod = (periods.length ? Math.min(...periods) : 60) * 1000;
-  const grid: number[] = [];
-  for (let t = start; t < end; t += gridPeriod) grid.push(t);
+  // The full period grid is only needed by FILL and constant results; build it on demand.
+  let gridCache: number[] | undefined;
+  const grid = (): number[] => {
+    if (gridCache) return gridCache;
+    const count = Math.ceil((end - start) / gridPeriod);
+    if (count > MAX_DATAPOINTS) {
+      throw validation(`The query spans ${count} periods, more than the ${MAX_DATAPOINTS} datapoints GetMetricData returns; use a longer Period or a shorter time range.`);
+    }
+    gridCache = Array.from({ length: count }, (_, k) => start + k * gridPeriod);
+    return gridCache;
+  };
 
   const cache = new Map<string, MathValue>();
   const visiting = new Set<string>();
@@ -75,7 +85,7 @@ export function getMetricData(store: MetricStore, input: GetMetricDataInput): { 
     } else {
       const node = parseExpression(q.Expression!);
       for (const ref of referencedIds(node)) if (!byId.has(ref)) throw validation(`Error in expression ${q.Id}: Unrecognized identifier ${ref}.`);
-      value = evaluate(node, { lookup: resolve, grid });
+      value = evaluate(node, { lookup: resolve, get grid() { return grid(); } });
     }
     visiting.delete(id);
     cache.set(id, value);
@@ -104,8 +114,8 @@ export function getMetricData(store: MetricStore, input: GetMetricDataInput): { 
 }
 
 /** A scalar result is reported at every grid timestamp, as CloudWatch does for constant expressions. */
-function toSeries(v: MathValue, grid: number[]): { timestamps: number[]; values: number[] } {
+function toSeries(v: MathValue, grid: () => number[]): { timestamps: number[]; values: number[] } {
   if (v.kind === 'series') return v;
-  if (v.kind === 'scalar') return Number.isFinite(v.value) ? { timestamps: [...grid], values: grid.map(() => v.value) } : { timestamps: [], values: [] };
+  if (v.kind === 'scalar') return Number.isFinite(v.value) ? { timestamps: [...grid()], values: grid().map(() => v.value) } : { timestamps: [], values: [] };
   throw validation('The expression returns more than one time series; the emulator only returns single series results.');
 }

@@ -30,6 +30,21 @@ export interface InvokeResult {
 
 export type Invoker = (req: InvokeRequest) => InvokeResult | Promise<InvokeResult>;
 
+/** Context given to a per-version handler (a subset of the Lambda context). */
+export interface VersionHandlerContext {
+  functionName: string;
+  functionVersion: string;
+  alias?: string;
+  awsRequestId: string;
+  invokedFunctionArn: string;
+}
+
+/**
+ * A version's code as a plain async function: its return value is the JSON
+ * response payload; a throw is an Unhandled function error.
+ */
+export type VersionHandler = (payload: unknown, ctx: VersionHandlerContext) => unknown;
+
 export interface LambdaVersion {
   Version: string;
   Description: string;
@@ -58,6 +73,7 @@ export interface LambdaFunction {
   versions: Map<string, LambdaVersion>;
   aliases: Map<string, LambdaAlias>;
   invoker?: Invoker;
+  handlers: Map<string, VersionHandler>;
 }
 
 export interface InvokeOutcome {
@@ -103,6 +119,7 @@ export class LambdaState {
       Description: input.description ?? '',
       versions: new Map(),
       aliases: new Map(),
+      handlers: new Map(),
       ...(input.invoker ? { invoker: input.invoker } : {}),
     };
     fn.versions.set('$LATEST', this.version('$LATEST', ''));
@@ -114,6 +131,17 @@ export class LambdaState {
     const fn = this.getFunction(functionName);
     if (invoker) fn.invoker = invoker;
     else delete fn.invoker;
+  }
+
+  /**
+   * Registers the code of one version ('$LATEST', '1', ...). Wins over the
+   * function's and the world's invoker for that version.
+   */
+  setVersionHandler(functionName: string, version: string, handler: VersionHandler | undefined): void {
+    const fn = this.getFunction(functionName);
+    this.requireVersion(fn, version);
+    if (handler) fn.handlers.set(version, handler);
+    else fn.handlers.delete(version);
   }
 
   /** Publishes the next numbered version ("1", "2", ...) and returns its number. */
@@ -201,7 +229,8 @@ export class LambdaState {
     } else {
       throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${fn.FunctionArn}:${qualifier}`, 404);
     }
-    const invoker = fn.invoker ?? this.invoker;
+    const handler = fn.handlers.get(version);
+    const invoker: Invoker | undefined = handler ? (req) => runHandler(handler, req, fn.FunctionArn) : fn.invoker ?? this.invoker;
     const payload = input.payload ?? '';
     if (payload) {
       try {
@@ -273,6 +302,17 @@ export class LambdaState {
   functionArn(name: string): string {
     return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
   }
+}
+
+async function runHandler(handler: VersionHandler, req: InvokeRequest, arn: string): Promise<InvokeResult> {
+  const payload: unknown = req.payload ? JSON.parse(req.payload) : {};
+  const ctx: VersionHandlerContext = {
+    functionName: req.functionName, functionVersion: req.version, awsRequestId: crypto.randomUUID(),
+    invokedFunctionArn: req.qualifier ? `${arn}:${req.qualifier}` : arn,
+    ...(req.alias ? { alias: req.alias } : {}),
+  };
+  const out = await handler(payload, ctx);
+  return { payload: out === undefined ? 'null' : JSON.stringify(out) };
 }
 
 /** Accepts `fn`, `fn:qualifier`, `arn:aws:lambda:r:a:function:fn[:qualifier]`, or the partial `a:function:fn`. */

@@ -1,0 +1,49 @@
+/**
+ * The sample application the template deploys and the simulator runs: a tiny
+ * web API behind API Gateway, a Function URL or (in the simulator's ECS
+ * scenarios) a local HTTP server. It accepts API Gateway REST (v1), HTTP API /
+ * Function URL (v2) events and a bare `{ path, method }` smoke-test payload.
+ */
+
+export interface WebEvent {
+  /** v1 (REST API) */
+  httpMethod?: string;
+  path?: string;
+  /** v2 (HTTP API, Function URL) */
+  rawPath?: string;
+  requestContext?: { http?: { method?: string; path?: string } };
+  /** Bare smoke-test payload. */
+  method?: string;
+  queryStringParameters?: Record<string, string | undefined> | null;
+}
+
+export interface WebResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const ITEMS = [
+  { id: '1', name: 'canary', stock: 10 },
+  { id: '2', name: 'linear', stock: 4 },
+  { id: '3', name: 'all-at-once', stock: 0 },
+];
+
+export async function handler(event: WebEvent | null | undefined): Promise<WebResult> {
+  const method = (event?.requestContext?.http?.method ?? event?.httpMethod ?? event?.method ?? 'GET').toUpperCase();
+  const path = event?.rawPath ?? event?.requestContext?.http?.path ?? event?.path ?? '/';
+
+  if (method !== 'GET' && method !== 'HEAD') return json(405, { message: `method ${method} not allowed` });
+  if (path === '/health') return json(200, { status: 'ok' });
+  if (path === '/items') return json(200, { items: ITEMS });
+  const match = /^\/items\/([^/]+)$/.exec(path);
+  if (match) {
+    const item = ITEMS.find((i) => i.id === match[1]);
+    return item ? json(200, item) : json(404, { message: `item ${match[1]} not found` });
+  }
+  return json(404, { message: `no route for ${method} ${path}` });
+}
+
+function json(statusCode: number, body: unknown): WebResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,168 @@
+/**
+ * Environment configuration of the ready hooks. Every variable is optional and
+ * has a default that works after a plain `sam deploy`; an invalid value throws
+ * OptionsError naming the variable when the hook module loads, so the first
+ * invocation fails loudly instead of gating on a misread setting.
+ */
+import { OptionsError } from '../src/errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** The prefix of every variable the ready hooks read. */
+export const PREFIX = 'CODEDEPLOY_HOOKS_';
+
+/** One request of a smoke suite, as written in CODEDEPLOY_HOOKS_PAYLOADS / _HTTP_REQUESTS. */
+export interface SmokeRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  expectStatus: number;
+  bodyContains?: string;
+}
+
+export const EVENT_FORMATS = ['apigateway-rest', 'apigateway-http', 'function-url', 'alb', 'raw'] as const;
+export type EventFormat = (typeof EVENT_FORMATS)[number];
+export const INSUFFICIENT_DATA = ['pass', 'fail', 'inconclusive'] as const;
+export const COMPARE_MODES = ['enforce', 'observe', 'off'] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[PREFIX + name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function fail(name: string, message: string, value: string): never {
+  throw new OptionsError(PREFIX + name, `${message}, got ${JSON.stringify(value)}`);
+}
+
+export function readInt(env: Env, name: string, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) fail(name, 'must be a whole number', value);
+  const n = Number(value);
+  if (n < min || n > max) fail(name, `must be between ${min} and ${max}`, value);
+  return n;
+}
+
+export function readNumber(env: Env, name: string, fallback: number, { min, max }: { min: number; max: number }): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) fail(name, `must be a number between ${min} and ${max}`, value);
+  return n;
+}
+
+export function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  return fail(name, 'must be true or false', value);
+}
+
+export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) fail(name, `must be one of ${choices.join(', ')}`, value);
+  return value as T;
+}
+
+export function readList(env: Env, name: string): string[] {
+  const value = raw(env, name);
+  return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function readString(env: Env, name: string): string | undefined {
+  return raw(env, name);
+}
+
+export function readUrl(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(name, 'must be an absolute http(s) URL', value);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(name, 'must be an absolute http(s) URL', value);
+  return value;
+}
+
+const REQUEST_KEYS = new Set(['method', 'path', 'headers', 'query', 'body', 'expectStatus', 'bodyContains']);
+
+/** A JSON array of `{ method?, path, headers?, query?, body?, expectStatus?, bodyContains? }`. */
+export function readRequests(env: Env, name: string, fallback: SmokeRequest[]): SmokeRequest[] {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    return fail(name, `must be a JSON array of requests (${(error as Error).message})`, value);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) fail(name, 'must be a non-empty JSON array of requests like [{"path":"/health","expectStatus":200}]', value);
+  return parsed.map((item: unknown, i) => {
+    const at = `${name}[${i}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(at, 'must be an object like {"path":"/health"}', JSON.stringify(item));
+    const r = item as Record<string, unknown>;
+    const unknown = Object.keys(r).find((k) => !REQUEST_KEYS.has(k));
+    if (unknown) fail(at, `has unknown key "${unknown}" (known: ${[...REQUEST_KEYS].join(', ')})`, JSON.stringify(item));
+    if (typeof r.path !== 'string' || !r.path.startsWith('/')) fail(`${at}.path`, 'must be a string starting with /', JSON.stringify(r.path));
+    if (r.method !== undefined && (typeof r.method !== 'string' || !/^[A-Za-z]+$/.test(r.method))) fail(`${at}.method`, 'must be an HTTP method', JSON.stringify(r.method));
+    const status = r.expectStatus ?? 200;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) fail(`${at}.expectStatus`, 'must be an HTTP status code', JSON.stringify(status));
+    if (r.bodyContains !== undefined && typeof r.bodyContains !== 'string') fail(`${at}.bodyContains`, 'must be a string', JSON.stringify(r.bodyContains));
+    for (const key of ['headers', 'query'] as const) {
+      const map = r[key];
+      if (map !== undefined && (typeof map !== 'object' || map === null || Object.values(map).some((v) => typeof v !== 'string'))) {
+        fail(`${at}.${key}`, 'must be an object of strings', JSON.stringify(map));
+      }
+    }
+    return {
+      method: (r.method as string | undefined)?.toUpperCase() ?? 'GET',
+      path: r.path as string,
+      ...(r.headers ? { headers: r.headers as Record<string, string> } : {}),
+      ...(r.query ? { query: r.query as Record<string, string> } : {}),
+      ...(r.body !== undefined ? { body: r.body } : {}),
+      expectStatus: status as number,
+      ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains as string } : {}),
+    };
+  });
+}
+
+export const DEFAULT_SMOKE: SmokeRequest[] = [{ method: 'GET', path: '/health', expectStatus: 200 }];
+
+/** Alarm settings shared by every hook. */
+export interface AlarmConfig {
+  enabled: boolean;
+  names: string[];
+  insufficientData: (typeof INSUFFICIENT_DATA)[number];
+}
+
+export function readAlarms(env: Env): AlarmConfig {
+  return {
+    enabled: readBool(env, 'CHECK_ALARMS', true),
+    names: readList(env, 'ALARM_NAMES'),
+    insufficientData: readChoice(env, 'INSUFFICIENT_DATA', INSUFFICIENT_DATA, 'pass'),
+  };
+}
+
+/** Bake settings shared by the post-traffic hooks. */
+export interface BakeConfig {
+  durationMs: number;
+  intervalMs: number;
+  initialDelayMs: number;
+}
+
+/** A Lambda runs at most 15 minutes; the bake keeps two of them for resolution and reporting. */
+export const MAX_BAKE_MS = 780_000;
+
+export function readBake(env: Env): BakeConfig {
+  const durationMs = readInt(env, 'BAKE_DURATION_MS', 120_000, { max: MAX_BAKE_MS });
+  const intervalMs = readInt(env, 'BAKE_INTERVAL_MS', 30_000, { min: 1 });
+  const initialDelayMs = readInt(env, 'BAKE_INITIAL_DELAY_MS', 0, { max: MAX_BAKE_MS });
+  return { durationMs, intervalMs, initialDelayMs };
+}

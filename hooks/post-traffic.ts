@@ -1,0 +1,79 @@
+/**
+ * Lambda AfterAllowTraffic hook: bakes on the deployment group's alarms (and
+ * their history, so an alarm that fired and recovered between two looks still
+ * fails the bake), then compares the new version with the old one.
+ *
+ * Configuration (all optional, see docs/hooks.md):
+ *   CODEDEPLOY_HOOKS_BAKE_DURATION_MS, _BAKE_INTERVAL_MS, _BAKE_INITIAL_DELAY_MS
+ *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
+ *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | off (default observe)
+ *   CODEDEPLOY_HOOKS_COMPARE_CONFIDENCE, _COMPARE_MIN_REQUESTS, _COMPARE_LOOKBACK_MS
+ */
+import type { Check, CheckSpec } from '../src/types.js';
+import { defineHook } from '../src/index.js';
+import { alarms, bake, compareVersions } from '../src/checks/index.js';
+import { COMPARE_MODES, readAlarms, readBake, readChoice, readInt, readNumber, type AlarmConfig, type BakeConfig, type CompareMode, type Env } from './config.js';
+import { OptionsError } from '../src/errors.js';
+
+export interface PostTrafficConfig {
+  bake: BakeConfig;
+  alarms: AlarmConfig;
+  compare: { mode: CompareMode; confidence: number; minRequests: number; lookbackMs: number };
+}
+
+export function postTrafficConfig(env: Env): PostTrafficConfig {
+  const config: PostTrafficConfig = {
+    bake: readBake(env),
+    alarms: readAlarms(env),
+    compare: {
+      mode: readChoice(env, 'COMPARE', COMPARE_MODES, 'observe'),
+      confidence: readNumber(env, 'COMPARE_CONFIDENCE', 0.95, { min: 0.5, max: 0.9999 }),
+      minRequests: readInt(env, 'COMPARE_MIN_REQUESTS', 50, { min: 1 }),
+      lookbackMs: readInt(env, 'COMPARE_LOOKBACK_MS', 600_000, { min: 60_000, max: 86_400_000 }),
+    },
+  };
+  if (!config.alarms.enabled && config.compare.mode === 'off') {
+    throw new OptionsError('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'is false and CODEDEPLOY_HOOKS_COMPARE is off: the post-traffic hook would check nothing');
+  }
+  return config;
+}
+
+/** A bake of `checks`: one look when the duration is 0, else every interval for the duration. */
+export function bakeOf(checks: Check[], config: BakeConfig, name: string): Check {
+  return bake({
+    name,
+    checks,
+    intervalMs: config.intervalMs,
+    ...(config.durationMs === 0 ? { count: 1 } : { durationMs: config.durationMs }),
+    initialDelayMs: config.initialDelayMs,
+  });
+}
+
+/** Bake first, then compare: the comparison reads the metrics the bake window produced. */
+export function postTrafficChecks(config: PostTrafficConfig): CheckSpec[] {
+  const checks: Check[] = [];
+  if (config.alarms.enabled) {
+    const watch = alarms({
+      name: 'deployment-group alarms',
+      fromDeploymentGroup: true,
+      ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
+      insufficientData: config.alarms.insufficientData,
+      history: true,
+    });
+    checks.push(bakeOf([watch], config.bake, 'bake on alarms'));
+  }
+  if (config.compare.mode !== 'off') {
+    checks.push(
+      compareVersions({
+        name: 'new version vs old version',
+        confidence: config.compare.confidence,
+        minSamples: { requests: config.compare.minRequests },
+        lookbackMs: config.compare.lookbackMs,
+        enforce: config.compare.mode === 'enforce',
+      }),
+    );
+  }
+  return checks.length > 1 ? [{ name: 'bake then compare', sequence: checks }] : checks;
+}
+
+export const handler = defineHook({ checks: postTrafficChecks(postTrafficConfig(process.env)) });

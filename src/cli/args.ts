@@ -1,0 +1,34 @@
+/** Thin wrapper over node:util parseArgs turning its errors into CliUsageError. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliUsageError } from './usage.js';
+
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    // parseArgs messages are already precise ("Unknown option '--foo'"); keep only the first line.
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new CliUsageError(`${command}: ${message}`);
+  }
+}
+
+/** A positive number option, or a usage error naming the option. */
+export function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliUsageError(`--${name} expects a positive number, got "${value}"`);
+  return n;
+}
+
+/** A TCP port option (0–65535), or a usage error. */
+export function portNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliUsageError(`--${name} expects a port number between 0 and 65535, got "${value}"`);
+  return n;
+}

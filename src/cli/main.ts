@@ -1,0 +1,85 @@
+/**
+ * `codedeploy-hooks` command line: dispatches to `simulate`, `emulator` and
+ * `doctor`. Returns the exit code instead of calling process.exit so tests
+ * can call it in-process and the bin script stays one line.
+ * Exit codes: 0 success, 1 deployment failed or findings, 2 usage/setup error.
+ */
+import { HookError } from '../errors.js';
+import { CliUsageError, helpText } from './usage.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(helpText());
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        process.stdout.write(`${await packageVersion()}\n`);
+        return 0;
+      case 'simulate': {
+        const { runSimulateCommand } = await import('./simulate-command.js');
+        return await runSimulateCommand(rest);
+      }
+      case 'emulator': {
+        const { runEmulatorCommand } = await import('./emulator-command.js');
+        return await runEmulatorCommand(rest);
+      }
+      case 'doctor':
+        return await runDoctor(rest);
+      default:
+        throw new CliUsageError(`unknown command "${command}" (expected simulate, emulator or doctor)`);
+    }
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/** One clear line on stderr, exit 2. Unexpected errors keep their stack, but only after the message. */
+export function reportError(err: unknown): number {
+  if (err instanceof CliUsageError) {
+    process.stderr.write(`codedeploy-hooks: ${err.message}\nRun "codedeploy-hooks --help" for usage.\n`);
+    return 2;
+  }
+  if (err instanceof HookError) {
+    process.stderr.write(`codedeploy-hooks: ${err.message}\n`);
+    if (process.env.CODEDEPLOY_HOOKS_DEBUG && err.cause instanceof Error) process.stderr.write(`${err.cause.stack ?? err.cause.message}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`codedeploy-hooks: internal error: ${message}\n`);
+  if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return 2;
+}
+
+async function runDoctor(argv: string[]): Promise<number> {
+  let mod: { runDoctorCommand?: (argv: string[]) => Promise<number> };
+  try {
+    // The doctor lives in its own module tree; load it only when asked for.
+    const path = '../doctor/cli.js';
+    mod = (await import(path)) as typeof mod;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /doctor[\\/]cli/.test(String((err as Error).message));
+    if (missing) {
+      process.stderr.write('codedeploy-hooks: the doctor command is not available in this build\n');
+      return 2;
+    }
+    throw err;
+  }
+  if (typeof mod.runDoctorCommand !== 'function') {
+    process.stderr.write('codedeploy-hooks: the doctor command is not available in this build\n');
+    return 2;
+  }
+  return mod.runDoctorCommand(argv);
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

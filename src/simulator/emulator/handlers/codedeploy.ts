@@ -1,0 +1,82 @@
+import { AwsServiceError } from '../../state/aws-error.js';
+import type { OperationTable } from './types.js';
+import { str, strList } from './types.js';
+
+/** CodeDeploy operations (awsJson1_1, target prefix CodeDeploy_20141006). */
+export const codeDeployOperations: OperationTable = {
+  ListApplications: (_input, world) => ({ applications: [...world.codeDeploy.applications.keys()].sort() }),
+
+  GetApplication: (input, world) => ({ application: world.codeDeploy.getApplication(str(input, 'applicationName')) }),
+
+  ListDeploymentGroups: (input, world) => {
+    const applicationName = str(input, 'applicationName');
+    return { applicationName, deploymentGroups: world.codeDeploy.listDeploymentGroups(applicationName).sort() };
+  },
+
+  GetDeploymentGroup: (input, world) => ({
+    deploymentGroupInfo: world.codeDeploy.getDeploymentGroup(str(input, 'applicationName'), str(input, 'deploymentGroupName')),
+  }),
+
+  GetDeploymentConfig: (input, world) => ({
+    deploymentConfigInfo: world.codeDeploy.getDeploymentConfig(str(input, 'deploymentConfigName')),
+  }),
+
+  ListDeployments: (input, world) => {
+    const applicationName = str(input, 'applicationName');
+    const deploymentGroupName = str(input, 'deploymentGroupName');
+    if (deploymentGroupName && !applicationName) {
+      throw new AwsServiceError('ApplicationNameRequiredException', 'An application name must be specified when a deployment group name is specified.');
+    }
+    return {
+      deployments: world.codeDeploy.listDeployments({
+        ...(applicationName ? { applicationName } : {}),
+        ...(deploymentGroupName ? { deploymentGroupName } : {}),
+        ...(strList(input, 'includeOnlyStatuses') ? { includeOnlyStatuses: strList(input, 'includeOnlyStatuses')! } : {}),
+      }),
+    };
+  },
+
+  GetDeployment: (input, world) => ({ deploymentInfo: world.codeDeploy.getDeployment(str(input, 'deploymentId')) }),
+
+  ListDeploymentTargets: (input, world) => {
+    const d = world.codeDeploy.getDeployment(str(input, 'deploymentId'));
+    requireStarted(d.status, d.deploymentId);
+    if (input.nextToken !== undefined) throw new AwsServiceError('InvalidNextTokenException', 'The next token was specified in an invalid format.');
+    return { targetIds: world.codeDeploy.listDeploymentTargets(d.deploymentId) };
+  },
+
+  GetDeploymentTarget: (input, world) => {
+    const d = world.codeDeploy.getDeployment(str(input, 'deploymentId'));
+    requireStarted(d.status, d.deploymentId);
+    return { deploymentTarget: world.codeDeploy.getDeploymentTarget(d.deploymentId, str(input, 'targetId')) };
+  },
+
+  BatchGetDeploymentTargets: (input, world) => {
+    const d = world.codeDeploy.getDeployment(str(input, 'deploymentId'));
+    requireStarted(d.status, d.deploymentId);
+    const ids = strList(input, 'targetIds') ?? [];
+    if (ids.length === 0) throw new AwsServiceError('DeploymentTargetIdRequiredException', 'A deployment target ID was not provided.');
+    if (ids.length > 25) throw new AwsServiceError('DeploymentTargetListSizeExceededException', 'The maximum number of targets that can be associated with an Amazon ECS or AWS Lambda deployment was exceeded. The target list of both types of deployments must have exactly one item.');
+    return { deploymentTargets: ids.map((id) => world.codeDeploy.getDeploymentTarget(d.deploymentId, id)) };
+  },
+
+  PutLifecycleEventHookExecutionStatus: (input, world) => {
+    const report = world.codeDeploy.reportHookExecution({
+      ...(str(input, 'deploymentId') !== undefined ? { deploymentId: str(input, 'deploymentId') } : {}),
+      ...(str(input, 'lifecycleEventHookExecutionId') !== undefined ? { lifecycleEventHookExecutionId: str(input, 'lifecycleEventHookExecutionId') } : {}),
+      ...(input.status !== undefined ? { status: String(input.status) } : {}),
+    });
+    return { lifecycleEventHookExecutionId: report.executionId };
+  },
+
+  StopDeployment: (input, world) => {
+    const auto = input.autoRollbackEnabled;
+    return world.codeDeploy.requestStop(str(input, 'deploymentId'), typeof auto === 'boolean' ? auto : undefined);
+  },
+};
+
+function requireStarted(status: string, id: string): void {
+  if (status === 'Created' || status === 'Queued') {
+    throw new AwsServiceError('DeploymentNotStartedException', `The deployment ${id} has not started.`);
+  }
+}

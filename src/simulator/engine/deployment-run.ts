@@ -1,0 +1,231 @@
+/**
+ * The state of one simulated deployment while it runs: the timeline, the hook
+ * results, what stops it (an alarm, a StopDeployment call, the caller's
+ * signal) and the lifecycle-event steps shared by Lambda and ECS: running a
+ * hook event, a plain event, and the traffic shift of AllowTraffic.
+ */
+import type { Scenario, ScenarioHook } from '../scenario/types.js';
+import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
+import type { World } from '../state/index.js';
+import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
+import { SimClock } from './clock.js';
+import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
+import type { HookRunResult } from './result.js';
+import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
+import { trafficPlan } from './traffic-plan.js';
+
+/** Why a deployment ended early; thrown (or used as an abort reason) to unwind the lifecycle. */
+export class DeploymentFailure extends Error {
+  constructor(
+    readonly status: 'Failed' | 'Stopped',
+    readonly errorCode: string,
+    message: string,
+    /** False when CodeDeploy would not roll back (BeforeInstall, a stop without rollback). */
+    readonly rollback = true,
+  ) {
+    super(message);
+    this.name = 'DeploymentFailure';
+  }
+}
+
+export interface RunOptions {
+  world: World;
+  endpoint: string;
+  timeScale: number;
+  handlers: Map<string, HookHandler>;
+  /** Values for {{placeholders}} in hook env. */
+  vars: Partial<Record<PlaceholderName, string>>;
+  onEvent?: TimelineListener;
+  captureHookOutput: boolean;
+}
+
+export class DeploymentRun {
+  readonly clock: SimClock;
+  readonly timeline: TimelineEvent[] = [];
+  readonly hooks: HookRunResult[] = [];
+  readonly stop = new AbortController();
+  deploymentId = '';
+  private readonly pendingInvocations = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly opts: RunOptions,
+  ) {
+    this.clock = new SimClock(opts.timeScale);
+    for (const h of scenario.hooks) {
+      this.hooks.push({ lifecycleEvent: h.lifecycleEvent, functionName: h.functionName, module: h.moduleAsWritten, export: h.export, status: 'NotRun', logs: [] });
+    }
+  }
+
+  get world(): World {
+    return this.opts.world;
+  }
+
+  emit(event: TimelineEventInput): void {
+    const full = { ...event, at: this.clock.elapsedMs(), simSeconds: Math.round(this.clock.simSeconds()) } as TimelineEvent;
+    this.timeline.push(full);
+    this.opts.onEvent?.(full);
+  }
+
+  /** Stops the deployment (first cause wins). */
+  requestStop(failure: DeploymentFailure): void {
+    if (!this.stop.signal.aborted) this.stop.abort(failure);
+  }
+
+  /** Throws the stop cause if the deployment has been stopped. */
+  checkStopped(): void {
+    if (this.stop.signal.aborted) throw this.stop.signal.reason as DeploymentFailure;
+  }
+
+  /** A lifecycle event CodeDeploy performs itself (Install, AllowTestTraffic...). */
+  async plainEvent(name: string, action: () => Promise<void> | void): Promise<void> {
+    this.checkStopped();
+    const cd = this.world.codeDeploy;
+    cd.startLifecycleEvent(this.deploymentId, name);
+    this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'InProgress' });
+    try {
+      await action();
+    } catch (err) {
+      cd.completeLifecycleEvent(this.deploymentId, name, 'Failed');
+      this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Failed', message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    cd.completeLifecycleEvent(this.deploymentId, name, 'Succeeded');
+    this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Succeeded' });
+  }
+
+  /**
+   * A hookable lifecycle event: invoke the hook (asynchronously, as CodeDeploy
+   * does), then wait for its reported status up to the (scaled) hook wait.
+   * Throws DeploymentFailure when the hook reports Failed or never reports.
+   */
+  async hookEvent(name: string, opts: { rollbackPossible?: boolean } = {}): Promise<void> {
+    this.checkStopped();
+    const cd = this.world.codeDeploy;
+    const hook = this.scenario.hooks.find((h) => h.lifecycleEvent === name);
+    if (!hook) {
+      cd.completeLifecycleEvent(this.deploymentId, name, 'Skipped');
+      this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Skipped', message: 'no hook configured' });
+      return;
+    }
+    const record = this.hooks.find((h) => h.lifecycleEvent === name)!;
+    const exec = cd.createHookExecution(this.deploymentId, name);
+    this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'InProgress' });
+    this.emit({ type: 'hook-invoked', lifecycleEvent: name, functionName: hook.functionName, executionId: exec.executionId });
+
+    const invocation = this.invoke(hook, exec.executionId, record);
+    const waitSeconds = this.scenario.deployment.hookWaitSeconds;
+    let status: 'Succeeded' | 'Failed' | 'timeout' | 'stopped';
+    try {
+      status = await cd.waitForHookReport(exec.executionId, { timeoutMs: this.clock.realMs(waitSeconds), signal: this.stop.signal });
+    } catch {
+      status = 'stopped';
+    }
+    // The report normally comes just before the handler returns: give it a moment to, so the verdict is in the timeline.
+    await settleWithin(invocation, status === 'stopped' || status === 'timeout' ? 200 : 5000);
+
+    if (status === 'Succeeded') {
+      record.status = 'Succeeded';
+      this.emit({ type: 'hook-status', lifecycleEvent: name, status: 'Succeeded', message: 'PutLifecycleEventHookExecutionStatus: Succeeded' });
+      this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Succeeded' });
+      return;
+    }
+    if (status === 'stopped') {
+      cd.expireHookExecution(exec.executionId, 'The deployment was stopped while the hook was running.');
+      record.status = record.status === 'NotRun' ? 'NoReport' : record.status;
+      this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Failed', message: 'deployment stopped while the hook was running' });
+      this.checkStopped();
+      return;
+    }
+    const rollback = opts.rollbackPossible ?? true;
+    if (status === 'Failed') {
+      record.status = 'Failed';
+      const why = record.verdict?.reason ?? record.error ?? 'the hook reported Failed';
+      this.emit({ type: 'hook-status', lifecycleEvent: name, status: 'Failed', message: `PutLifecycleEventHookExecutionStatus: Failed (${why})` });
+      this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Failed' });
+      throw new DeploymentFailure('Failed', 'HOOK_EXECUTION_FAILURE', `${name} hook ${hook.functionName} reported Failed: ${why}`, rollback);
+    }
+    cd.expireHookExecution(exec.executionId);
+    record.status = 'NoReport';
+    const invoked = record.outcome === 'threw' ? ` (the function failed: ${record.error})` : record.outcome === 'timed-out' ? ` (the function ${record.error?.toLowerCase()})` : '';
+    const message = `${name} hook ${hook.functionName} did not report a status within ${formatSeconds(waitSeconds)}${invoked}`;
+    this.emit({ type: 'hook-status', lifecycleEvent: name, status: 'NoReport', message });
+    this.emit({ type: 'lifecycle', lifecycleEvent: name, status: 'Failed', message: 'no status reported in time' });
+    throw new DeploymentFailure('Failed', 'TIMEOUT', message, rollback);
+  }
+
+  /** AllowTraffic's shifts: applies each step of the configuration at its (scaled) time. */
+  async shiftTraffic(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
+    const started = this.clock.simSeconds();
+    for (const step of trafficPlan(routing)) {
+      const wait = step.atSeconds - (this.clock.simSeconds() - started);
+      if (wait > 0) {
+        try {
+          await this.clock.sleep(wait, this.stop.signal);
+        } catch {
+          this.checkStopped();
+        }
+      }
+      this.checkStopped();
+      apply(step.targetWeight);
+    }
+  }
+
+  /** Waits for hook invocations still running (bounded by their Lambda timeouts). */
+  async drain(maxMs: number): Promise<void> {
+    await settleWithin(Promise.allSettled([...this.pendingInvocations]), maxMs);
+  }
+
+  private invoke(hook: ScenarioHook, executionId: string, record: HookRunResult): Promise<HookInvocation> {
+    const handler = this.opts.handlers.get(hook.lifecycleEvent)!;
+    const p = invokeHook(
+      handler,
+      { ...hook, env: substituteAll(hook.env, this.opts.vars) },
+      { DeploymentId: this.deploymentId, LifecycleEventHookExecutionId: executionId },
+      { endpoint: this.opts.endpoint, region: this.world.region },
+      { captureOutput: this.opts.captureHookOutput },
+    ).then((inv) => {
+      record.outcome = inv.outcome;
+      record.durationMs = inv.durationMs;
+      record.logs = inv.logs;
+      if (inv.verdict) record.verdict = inv.verdict;
+      if (inv.error) record.error = inv.error;
+      this.emit({
+        type: 'hook-finished',
+        lifecycleEvent: hook.lifecycleEvent,
+        outcome: inv.outcome,
+        durationMs: inv.durationMs,
+        ...(inv.verdict ? { verdict: inv.verdict } : {}),
+        ...(inv.error ? { error: inv.error } : {}),
+        ...(inv.logs.length ? { logs: inv.logs } : {}),
+      });
+      return inv;
+    });
+    this.pendingInvocations.add(p);
+    void p.finally(() => this.pendingInvocations.delete(p));
+    return p;
+  }
+}
+
+function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h (simulated)`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min (simulated)`;
+  return `${seconds} s (simulated)`;
+}

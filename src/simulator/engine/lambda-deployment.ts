@@ -1,0 +1,85 @@
+/**
+ * A Lambda deployment as CodeDeploy runs it: BeforeAllowTraffic hook, the
+ * alias weights moved step by step (AllowTraffic), AfterAllowTraffic hook.
+ * Versions run the example application in-process through the world's
+ * invoke path; the traffic generator invokes the alias meanwhile.
+ */
+import type { Scenario } from '../scenario/types.js';
+import type { World } from '../state/index.js';
+import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
+import { httpApiEvent, isWebResult, versionInvoke, type AppHandler } from './app-versions.js';
+import type { DeploymentRun } from './deployment-run.js';
+import { seededRandom } from './random.js';
+import type { SendRequest } from './traffic-generator.js';
+
+export interface LambdaPlatform {
+  sendRequest: SendRequest;
+  run(routing: TrafficRoutingConfig): Promise<void>;
+  rollback(): void;
+  /** Where traffic is at the end, for the summary. */
+  describeFinal(succeeded: boolean): string;
+}
+
+/** Attaches the application's versions to the function in the world. */
+export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandler): void {
+  const fn = scenario.lambda!.functionName;
+  const { current, target } = scenario.versions;
+  const healthy = { version: 'other', errorRate: 0, latencyMs: 0 };
+  const byVersion = new Map([
+    [current.version, versionInvoke(app, current, seededRandom(scenario.seed))],
+    [target.version, versionInvoke(app, target, seededRandom(scenario.seed + 1))],
+  ]);
+  const fallback = versionInvoke(app, healthy, Math.random);
+  world.lambda.setFunctionInvoker(fn, async (req) => {
+    const invoke = byVersion.get(req.version) ?? fallback;
+    const event: unknown = req.payload ? JSON.parse(req.payload) : null;
+    const result = await invoke(event);
+    return { payload: JSON.stringify(result ?? null) };
+  });
+}
+
+export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
+  const scenario = run.scenario;
+  const { functionName, alias } = scenario.lambda!;
+  const { current, target } = scenario.versions;
+  const world = run.world;
+
+  const setWeight = (targetWeight: number, rollback = false): void => {
+    if (targetWeight >= 100) world.lambda.updateAliasRouting(functionName, alias, target.version);
+    else if (targetWeight <= 0) world.lambda.updateAliasRouting(functionName, alias, current.version);
+    else world.lambda.updateAliasRouting(functionName, alias, current.version, { [target.version]: targetWeight / 100 });
+    world.codeDeploy.setLambdaTargetWeight(run.deploymentId, targetWeight);
+    run.emit({ type: 'traffic', listener: 'alias', targetWeight, currentVersion: current.version, targetVersion: target.version, ...(rollback ? { rollback } : {}) });
+  };
+
+  const traffic = scenario.traffic;
+  return {
+    sendRequest: async () => {
+      const out = await world.lambda.invoke({
+        functionName,
+        qualifier: alias,
+        payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', traffic?.path ?? '/')),
+      });
+      let failed = out.functionError !== undefined;
+      if (!failed) {
+        try {
+          const body: unknown = JSON.parse(out.payload);
+          failed = isWebResult(body) && body.statusCode >= 500;
+        } catch {
+          failed = true;
+        }
+      }
+      return { version: out.executedVersion, failed };
+    },
+    run: async (routing) => {
+      await run.hookEvent('BeforeAllowTraffic');
+      await run.plainEvent('AllowTraffic', () => run.shiftTraffic(routing, (w) => setWeight(w)));
+      await run.hookEvent('AfterAllowTraffic');
+    },
+    rollback: () => setWeight(0, true),
+    describeFinal: (succeeded) =>
+      succeeded
+        ? `alias ${functionName}:${alias} now sends 100% of traffic to version ${target.version}`
+        : `alias ${functionName}:${alias} sends 100% of traffic to version ${current.version}`,
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * Runs one scenario end to end: imports the hooks and the application first
+ * (so a broken module is a setup error before anything starts), builds the
+ * world, starts the emulated AWS endpoint, plays CodeDeploy through the
+ * lifecycle, rolls back on failure, and returns the result with its timeline.
+ */
+import type { Scenario } from '../scenario/types.js';
+import { createWorld, type World } from '../state/index.js';
+import { startEmulator } from '../emulator/index.js';
+import type { AppHandler } from './app-versions.js';
+import { AlarmMonitor } from './alarm-monitor.js';
+import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
+import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
+import { loadHook, type HookHandler } from './hook-runner.js';
+import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
+import { importFunction, SimulatorSetupError } from './module-loader.js';
+import { seededRandom } from './random.js';
+import type { SimulationResult } from './result.js';
+import { setupWorld } from './setup-world.js';
+import type { TimelineListener } from './timeline.js';
+import { TrafficGenerator } from './traffic-generator.js';
+import { describeRouting } from './traffic-plan.js';
+
+export interface SimulateOptions {
+  /** Overrides the scenario's `deployment.timeScale`. */
+  timeScale?: number;
+  /** Called for each timeline event as it happens (the CLI's live timeline). */
+  onEvent?: TimelineListener;
+  /** Aborting stops the deployment like a StopDeployment call (with rollback). */
+  signal?: AbortSignal;
+  /** Collect what hooks print instead of letting it reach stdout. @default true */
+  captureHookOutput?: boolean;
+  /** Port of the emulated AWS endpoint. @default 0 (any free port) */
+  emulatorPort?: number;
+  /** Use this world instead of a fresh one (tests inspect it afterwards). */
+  world?: World;
+}
+
+export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationResult> {
+  const timeScale = opts.timeScale ?? scenario.deployment.timeScale;
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
+
+  // Import everything user-written first: a module that cannot load is a setup error, not a failed deployment.
+  const handlers = new Map<string, HookHandler>();
+  for (const hook of scenario.hooks) handlers.set(hook.lifecycleEvent, await loadHook(hook));
+  const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
+
+  const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let net: EcsNetwork | undefined;
+  try {
+    if (scenario.platform === 'ECS') {
+      net = await startListeners(scenario);
+      cleanups.push(() => Promise.all(net!.closers.map((c) => c())).then(() => undefined));
+    }
+    let emulator: Awaited<ReturnType<typeof startEmulator>>;
+    try {
+      emulator = await startEmulator({ world, port: opts.emulatorPort ?? 0 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new SimulatorSetupError(
+        code === 'EADDRINUSE' ? `port ${opts.emulatorPort} on 127.0.0.1 is already in use (AWS endpoint emulator)` : `cannot start the AWS endpoint emulator: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    cleanups.push(() => emulator.close());
+    const setup = setupWorld(world, scenario, {
+      endpoint: emulator.url,
+      ...(net ? { ports: { production: net.production.port, test: net.test.port } } : {}),
+    });
+
+    const run = new DeploymentRun(scenario, {
+      world,
+      endpoint: emulator.url,
+      timeScale,
+      handlers,
+      vars: setup.vars,
+      captureHookOutput: opts.captureHookOutput ?? true,
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    });
+
+    const cd = world.codeDeploy;
+    const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
+    let platform;
+    if (scenario.platform === 'Lambda') {
+      attachLambdaCode(world, scenario, app);
+      platform = lambdaPlatform(run);
+      const { functionName, alias } = scenario.lambda!;
+      run.deploymentId = cd.createDeployment({
+        ...base,
+        description: `codedeploy-hooks simulate ${scenario.name}`,
+        lambdaTarget: { functionName, functionAlias: alias, currentVersion: scenario.versions.current.version, targetVersion: scenario.versions.target.version },
+      }).deploymentId;
+    } else {
+      const ecs = ecsPlatform(run, net!, setup.ecs!, app);
+      await ecs.startBlue();
+      platform = ecs;
+      run.deploymentId = cd.createDeployment({
+        ...base,
+        description: `codedeploy-hooks simulate ${scenario.name}`,
+        ecsTarget: { clusterName: scenario.ecs!.cluster, serviceName: scenario.ecs!.service, taskSets: [ecs.blueTaskSet()] },
+      }).deploymentId;
+    }
+
+    const startedAt = new Date(run.clock.startedAt).toISOString();
+    run.emit({
+      type: 'deployment-started',
+      deploymentId: run.deploymentId,
+      platform: scenario.platform,
+      config: setup.deploymentConfigName,
+      routing: describeRouting(setup.routing),
+      scenario: scenario.name,
+    });
+
+    // What stops a deployment: a group alarm in ALARM, a StopDeployment call, the caller's signal.
+    const groupAlarms = scenario.alarms.filter((a) => a.deploymentGroup).map((a) => a.name);
+    const monitor = new AlarmMonitor(
+      world,
+      groupAlarms,
+      run.clock,
+      scenario.deployment.alarmPollSeconds,
+      (c) => run.emit({ type: 'alarm', alarmName: c.alarmName, state: c.to, reason: c.reason }),
+      (name, reason) => run.requestStop(new DeploymentFailure('Stopped', 'ALARM_ACTIVE', `alarm ${name} is in ALARM (${reason})`)),
+    );
+    const unsubscribeStop = cd.onStopRequest((req) => {
+      if (req.deploymentId !== run.deploymentId) return;
+      run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the deployment was stopped by a StopDeployment request', req.autoRollbackEnabled !== false));
+    });
+    const onAbort = () => run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the simulation was interrupted'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
+
+    const traffic = new TrafficGenerator(scenario.traffic?.requestsPerSecond ?? 0, platform.sendRequest);
+    const flushTraffic = () => {
+      const d = traffic.takeDelta();
+      if (d.total > 0) run.emit({ type: 'requests', ...d });
+    };
+    const unsubscribeTraffic = subscribeTrafficFlush(run, flushTraffic);
+    monitor.start();
+    traffic.start();
+
+    let failure: DeploymentFailure | undefined;
+    try {
+      run.checkStopped();
+      await platform.run(setup.routing);
+      // A last look at the alarms: an alarm that fired during the final hook still stops the deployment.
+      monitor.poll();
+      run.checkStopped();
+    } catch (err) {
+      if (!(err instanceof DeploymentFailure)) throw err;
+      failure = err;
+    }
+    monitor.stop();
+    unsubscribeStop();
+    opts.signal?.removeEventListener('abort', onAbort);
+
+    // Events that never ran are Skipped, as CodeDeploy shows them after a failure.
+    for (const ev of cd.targetOf(run.deploymentId).lifecycleEvents) {
+      if (ev.status === 'Pending') cd.completeLifecycleEvent(run.deploymentId, ev.lifecycleEventName, 'Skipped');
+      else if (ev.status === 'InProgress') cd.completeLifecycleEvent(run.deploymentId, ev.lifecycleEventName, 'Failed');
+    }
+
+    let rolledBack = false;
+    let reason: string;
+    if (failure) {
+      const canRollBack = failure.rollback && scenario.deployment.autoRollback;
+      if (canRollBack) {
+        run.emit({ type: 'rollback', reason: failure.message });
+        platform.rollback();
+        rolledBack = true;
+        recordRollbackDeployment(world, scenario, run.deploymentId, base, failure.message);
+      }
+      cd.setDeploymentStatus(run.deploymentId, failure.status, { code: failure.errorCode, message: failure.message });
+      reason = `${failure.message}; ${rolledBack ? `rolled back: ${platform.describeFinal(false)}` : scenario.deployment.autoRollback ? 'no rollback was needed (traffic had not moved)' : 'automatic rollback is disabled'}`;
+    } else {
+      cd.setDeploymentStatus(run.deploymentId, 'Succeeded');
+      const hooks = run.hooks.map((h) => `${h.lifecycleEvent} ${passedText(h)}`).join(', ');
+      reason = `every lifecycle event succeeded${hooks ? ` (${hooks})` : ''}; ${platform.describeFinal(true)}`;
+    }
+    // Let traffic run briefly after a rollback so the timeline shows requests back on the old version.
+    if (rolledBack && traffic.summary().total > 0) await new Promise((r) => setTimeout(r, 150));
+    await traffic.stop();
+    flushTraffic();
+    unsubscribeTraffic();
+    const status = cd.getDeployment(run.deploymentId).status as 'Succeeded' | 'Failed' | 'Stopped';
+    run.emit({ type: 'deployment-finished', status, reason, rolledBack, ...(failure ? { errorCode: failure.errorCode } : {}) });
+    await run.drain(1000);
+
+    return {
+      scenario: scenario.name,
+      source: scenario.source,
+      description: scenario.description,
+      platform: scenario.platform,
+      deploymentId: run.deploymentId,
+      deploymentConfigName: setup.deploymentConfigName,
+      status,
+      reason,
+      ...(failure ? { errorCode: failure.errorCode } : {}),
+      rolledBack,
+      ...(scenario.expect ? { expect: scenario.expect } : {}),
+      timeScale,
+      startedAt,
+      durationMs: run.clock.elapsedMs(),
+      simulatedSeconds: Math.round(run.clock.simSeconds()),
+      hooks: run.hooks,
+      alarms: monitor.states(),
+      traffic: traffic.summary(),
+      timeline: run.timeline,
+    };
+  } finally {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  }
+}
+
+/** Flushes the request counts into the timeline whenever traffic moves or a lifecycle event ends. */
+function subscribeTrafficFlush(run: DeploymentRun, flush: () => void): () => void {
+  const original = run.emit.bind(run);
+  let flushing = false;
+  run.emit = (event) => {
+    if (!flushing && (event.type === 'traffic' || (event.type === 'lifecycle' && event.status !== 'InProgress') || event.type === 'rollback')) {
+      flushing = true;
+      try {
+        flush();
+      } finally {
+        flushing = false;
+      }
+    }
+    original(event);
+  };
+  return () => {
+    run.emit = original;
+  };
+}
+
+function passedText(h: { status: string; verdict?: { checks: { state: string }[] } }): string {
+  if (!h.verdict) return h.status.toLowerCase();
+  const passed = h.verdict.checks.filter((c) => c.state === 'passed').length;
+  return `${passed}/${h.verdict.checks.length} checks passed`;
+}
+
+/** CodeDeploy rolls back with a new deployment (creator codeDeployRollback) linked both ways. */
+function recordRollbackDeployment(
+  world: World,
+  scenario: Scenario,
+  deploymentId: string,
+  base: { applicationName: string; deploymentGroupName: string; deploymentConfigName: string },
+  message: string,
+): void {
+  const cd = world.codeDeploy;
+  const original = cd.targetOf(deploymentId);
+  const lambdaInfo = 'lambdaFunctionInfo' in original ? original.lambdaFunctionInfo : undefined;
+  try {
+    const rollback = cd.createDeployment({
+      ...base,
+      creator: 'codeDeployRollback',
+      description: `Rollback of ${deploymentId}`,
+      rollbackInfo: { rollbackTriggeringDeploymentId: deploymentId, rollbackMessage: message },
+      ...(lambdaInfo
+        ? { lambdaTarget: { functionName: lambdaInfo.functionName, functionAlias: lambdaInfo.functionAlias, currentVersion: lambdaInfo.targetVersion, targetVersion: lambdaInfo.currentVersion, targetVersionWeight: 100 } }
+        : {
+            ecsTarget: {
+              clusterName: scenario.ecs!.cluster,
+              serviceName: scenario.ecs!.service,
+              taskSets: 'taskSetsInfo' in original ? structuredClone(original.taskSetsInfo) : [],
+            },
+          }),
+    });
+    // Hooks are not run for the rollback deployment here (whether AWS runs them is unconfirmed, research §7.9).
+    for (const ev of cd.targetOf(rollback.deploymentId).lifecycleEvents) {
+      const hookable = /^(Before|After)/.test(ev.lifecycleEventName);
+      cd.completeLifecycleEvent(rollback.deploymentId, ev.lifecycleEventName, hookable ? 'Skipped' : 'Succeeded');
+    }
+    cd.setDeploymentStatus(rollback.deploymentId, 'Succeeded');
+    cd.setRollbackInfo(deploymentId, { rollbackDeploymentId: rollback.deploymentId, rollbackMessage: message });
+  } catch {
+    // The rollback record is informative only; the traffic has already been restored.
+  }
+}

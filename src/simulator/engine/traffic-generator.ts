@@ -1,0 +1,69 @@
+/**
+ * Production traffic during the deployment: a steady rate of requests to the
+ * alias (Lambda, through the world's invoke path so versions are chosen by
+ * the alias weights and AWS/Lambda metrics are recorded) or to the production
+ * listener (ECS, through the loopback load balancer).
+ */
+import type { TrafficSummary } from './result.js';
+
+/** Sends one request; resolves with the version that served it and whether it failed. */
+export type SendRequest = () => Promise<{ version: string; failed: boolean }>;
+
+export class TrafficGenerator {
+  private timer?: NodeJS.Timeout;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly total: TrafficSummary = { total: 0, failed: 0, byVersion: {} };
+  private sinceMark: TrafficSummary = { total: 0, failed: 0, byVersion: {} };
+
+  constructor(
+    private readonly requestsPerSecond: number,
+    private readonly send: SendRequest,
+  ) {}
+
+  start(): void {
+    if (this.requestsPerSecond <= 0 || this.timer) return;
+    const intervalMs = Math.max(5, 1000 / this.requestsPerSecond);
+    this.timer = setInterval(() => this.fire(), intervalMs);
+    this.timer.unref();
+    this.fire();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  summary(): TrafficSummary {
+    return structuredClone(this.total);
+  }
+
+  /** Requests since the previous call (for the timeline). */
+  takeDelta(): TrafficSummary {
+    const delta = this.sinceMark;
+    this.sinceMark = { total: 0, failed: 0, byVersion: {} };
+    return delta;
+  }
+
+  private fire(): void {
+    // Never pile up more than a second's worth of requests behind a slow version.
+    if (this.inFlight.size > Math.max(10, this.requestsPerSecond)) return;
+    const p = this.send()
+      .then(
+        (r) => this.count(r.version, r.failed),
+        () => this.count('unknown', true),
+      )
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  private count(version: string, failed: boolean): void {
+    for (const s of [this.total, this.sinceMark]) {
+      s.total++;
+      if (failed) s.failed++;
+      const v = (s.byVersion[version] ??= { total: 0, failed: 0 });
+      v.total++;
+      if (failed) v.failed++;
+    }
+  }
+}

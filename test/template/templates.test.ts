@@ -1,0 +1,163 @@
+/**
+ * Every deployable template in the repo passes cfn-lint, translates with the
+ * SAM translator, validates against the SAM JSON schema, and is clean under
+ * `codedeploy-hooks doctor`. The shipped template's IAM is checked after the
+ * transform, where the generated roles can be seen.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvModule, { type ValidateFunction } from 'ajv-draft-04';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { diagnose, readTemplate } from '../../src/doctor/index.js';
+import { cfnLint, samTranslate, type LintFinding, type Translation } from './tools.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+// Relative to the repository: the schema is shared by the workspace, next to the repo.
+const SCHEMA = '../shared/schemas/sam.schema.json';
+
+const TEMPLATES = [
+  'template.yaml',
+  'examples/ecs/template.yaml',
+  'test/fixtures/templates/clean-sam-prefixed.yaml',
+  'test/fixtures/templates/clean-sam-custom-role.yaml',
+  'test/fixtures/templates/clean-cfn-alias.json',
+];
+
+/** A broken template every tool must reject: proves the checks above are not vacuous. */
+const CONTROL = 'test/fixtures/templates/cdh007-no-auto-publish-alias.yaml';
+
+const inCi = process.env.CI === 'true';
+
+/** Skip with the install hint locally; fail in CI. */
+function needTool(ctx: TestContext, missing: string | undefined): void {
+  if (!missing) return;
+  if (inCi) throw new Error(`${missing} (required when CI=true)`);
+  ctx.skip(missing);
+}
+
+let lint: Awaited<ReturnType<typeof cfnLint>>;
+let translated: Awaited<ReturnType<typeof samTranslate>>;
+
+beforeAll(async () => {
+  const files = [...TEMPLATES, CONTROL].map((f) => join(root, f));
+  [lint, translated] = await Promise.all([cfnLint(files), samTranslate(files.filter((f) => readFileSync(f, 'utf8').includes('AWS::Serverless-2016-10-31')))]);
+}, 120_000);
+
+function translation(ctx: TestContext, file: string): Translation {
+  needTool(ctx, 'missing' in translated ? translated.missing : undefined);
+  if ('failure' in translated) throw new Error(translated.failure);
+  const result = (translated as { results: Record<string, Translation> }).results[join(root, file)];
+  if (!result) throw new Error(`no translation for ${file}`);
+  return result;
+}
+
+function lintFindings(ctx: TestContext, file: string): string[] {
+  needTool(ctx, 'missing' in lint ? lint.missing : undefined);
+  if ('failure' in lint) throw new Error(lint.failure);
+  const mine = (lint as { findings: LintFinding[] }).findings.filter((f) => relative(root, f.Filename) === file || f.Filename === join(root, file));
+  return mine.map((f) => `${f.Rule.Id} line ${f.Location.Start.LineNumber}: ${f.Message}`);
+}
+
+// ajv-draft-04 is CommonJS: under NodeNext its default import is the module, whose `default` is the class.
+const Ajv = AjvModule.default;
+let compiled: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  const schemaPath = join(root, SCHEMA);
+  if (!existsSync(schemaPath)) throw new Error(`SAM schema not found at ${SCHEMA} (resolved to ${schemaPath})`);
+  compiled ??= new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  return compiled;
+}
+
+describe('control: a broken template', () => {
+  it('is rejected by cfn-lint, the translator and the schema', async (ctx) => {
+    expect(lintFindings(ctx, CONTROL).join('\n')).toContain('AutoPublishAlias');
+    const result = translation(ctx, CONTROL);
+    expect('error' in result ? result.error : '').toContain('AutoPublishAlias');
+    const misspelled = await readTemplate(join(root, 'test/fixtures/templates/cdh006-misspelled-preference.yaml'));
+    expect(schemaValidator()(misspelled.root)).toBe(false);
+  });
+});
+
+describe.each(TEMPLATES)('%s', (file) => {
+  it('passes cfn-lint', (ctx) => {
+    expect(lintFindings(ctx, file)).toEqual([]);
+  });
+
+  it('translates with the SAM translator (when it is a SAM template)', (ctx) => {
+    if (!readFileSync(join(root, file), 'utf8').includes('AWS::Serverless-2016-10-31')) ctx.skip('plain CloudFormation: nothing to translate');
+    const result = translation(ctx, file);
+    expect('error' in result ? result.error : undefined).toBeUndefined();
+  });
+
+  it(`validates against ${SCHEMA}`, async () => {
+    const validate = schemaValidator();
+    const template = await readTemplate(join(root, file));
+    const ok = validate(template.root);
+    expect(ok ? [] : validate.errors?.slice(0, 5).map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  });
+
+  it('is clean under codedeploy-hooks doctor', async () => {
+    const findings = diagnose(await readTemplate(join(root, file)));
+    expect(findings.map((f) => `${f.rule} ${f.resource}: ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('template.yaml after the SAM transform', () => {
+  const load = (ctx: TestContext): Record<string, any> => {
+    const result = translation(ctx, 'template.yaml');
+    if ('error' in result) throw new Error(result.error);
+    return result.template.Resources as Record<string, any>;
+  };
+  const statements = (resources: Record<string, any>, roleId: string): any[] =>
+    resources[roleId].Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+  const grants = (list: any[], action: string): any[] => list.filter((s) => [s.Action].flat().includes(action));
+
+  it.for(['PreTrafficHookRole', 'PostTrafficHookRole'])('%s reports and reads only on the deployment group ARN', (role, ctx) => {
+    const list = statements(load(ctx), role);
+    for (const action of ['codedeploy:PutLifecycleEventHookExecutionStatus', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentTarget']) {
+      const [s, ...rest] = grants(list, action);
+      expect(rest).toEqual([]);
+      expect(s.Resource).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/${AppFunctionDeploymentGroup}',
+      });
+    }
+  });
+
+  it('PreTrafficHookRole may invoke AppFunction and its qualified ARNs, nothing else', (ctx) => {
+    const [s, ...rest] = grants(statements(load(ctx), 'PreTrafficHookRole'), 'lambda:InvokeFunction');
+    expect(rest).toEqual([]);
+    expect(s.Resource).toEqual([{ 'Fn::GetAtt': ['AppFunction', 'Arn'] }, { 'Fn::Sub': '${AppFunction.Arn}:*' }]);
+  });
+
+  it('wires the hooks into the alias update policy, with stack-unique CodeDeployHook_ names under 64 characters', (ctx) => {
+    const resources = load(ctx);
+    const alias = Object.values(resources).find((r: any) => r.Type === 'AWS::Lambda::Alias') as any;
+    expect(alias.UpdatePolicy.CodeDeployLambdaAliasUpdate).toMatchObject({
+      BeforeAllowTrafficHook: { Ref: 'PreTrafficHook' },
+      AfterAllowTrafficHook: { Ref: 'PostTrafficHook' },
+    });
+    for (const id of ['PreTrafficHook', 'PostTrafficHook']) {
+      const [, [prefix, uuid]] = resources[id].Properties.FunctionName['Fn::Join'];
+      expect(prefix).toMatch(/^CodeDeployHook_/);
+      expect(uuid).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] });
+      expect(prefix.length + 36).toBeLessThanOrEqual(64);
+      expect(resources[id].Properties.Runtime).toBe('nodejs24.x');
+    }
+    // The hooks are not traffic-shifted themselves: only AppFunction has a deployment group.
+    const groups = Object.keys(resources).filter((k) => resources[k].Type === 'AWS::CodeDeploy::DeploymentGroup');
+    expect(groups).toEqual(['AppFunctionDeploymentGroup']);
+  });
+
+  it('gates the deployment on alarms scoped to the new version', (ctx) => {
+    const resources = load(ctx);
+    const group = resources.AppFunctionDeploymentGroup.Properties;
+    expect(group.AlarmConfiguration.Alarms).toEqual([{ Name: { Ref: 'AppNewVersionErrorsAlarm' } }, { Name: { Ref: 'AppNewVersionLatencyAlarm' } }]);
+    for (const id of ['AppNewVersionErrorsAlarm', 'AppNewVersionLatencyAlarm']) {
+      const dims = Object.fromEntries(resources[id].Properties.Dimensions.map((d: any) => [d.Name, d.Value]));
+      expect(dims.Resource).toEqual({ 'Fn::Sub': '${AppFunction}:live' });
+      expect(dims.ExecutedVersion['Fn::GetAtt'][1]).toBe('Version');
+    }
+    expect(resources.AppNewVersionLatencyAlarm.Properties.ExtendedStatistic).toBe('p99');
+  });
+});

@@ -1,0 +1,78 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { diagnose, readTemplate, RULES, type Finding } from '../../../src/doctor/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const fixtures = join(root, 'test/fixtures/templates');
+
+async function findingsOf(file: string): Promise<Finding[]> {
+  return diagnose(await readTemplate(join(fixtures, file)));
+}
+
+/** Each must-flag fixture, with the rule, severity and resource it must produce. */
+const FLAGGED: [file: string, rule: string, severity: 'error' | 'warning', resource: string, mentions: RegExp][] = [
+  ['cdh001-generated-name.yaml', 'CDH001', 'error', 'PreTrafficHook', /generated name.*CodeDeployHook_\*/],
+  ['cdh001-wrong-prefix.yaml', 'CDH001', 'error', 'PostTrafficHook', /named '\$\{AWS::StackName\}-post-traffic-hook'/],
+  ['cdh001-cfn-managed-role.json', 'CDH001', 'error', 'PreTrafficHook', /role CodeDeployRole only invokes functions named CodeDeployHook_\*/],
+  ['cdh002-no-report-permission.yaml', 'CDH002', 'error', 'PreTrafficHook', /PutLifecycleEventHookExecutionStatus/],
+  ['cdh002-report-on-star.yaml', 'CDH002', 'warning', 'PostTrafficHook', /on "\*"/],
+  ['cdh003-unqualified-invoke.yaml', 'CDH003', 'error', 'PreTrafficHook', /qualified/],
+  ['cdh004-hook-traffic-shifted.yaml', 'CDH004', 'error', 'PreTrafficHook', /inherited from Globals/],
+  ['cdh005-missing-hook.yaml', 'CDH005', 'error', 'AppFunction', /PostTrafficHookFunction, which is not a resource/],
+  ['cdh006-misspelled-preference.yaml', 'CDH006', 'error', 'AppFunction', /did you mean 'DeploymentPreference'/],
+  ['cdh006-misspelled-hook-keys.yaml', 'CDH006', 'error', 'AppFunction', /did you mean 'PreTraffic'/],
+  ['cdh007-no-auto-publish-alias.yaml', 'CDH007', 'error', 'AppFunction', /no AutoPublishAlias/],
+  ['cdh008-no-executed-version.yaml', 'CDH008', 'warning', 'NewVersionErrors', /no ExecutedVersion/],
+  ['cdh008-alias-mismatch.yaml', 'CDH008', 'warning', 'NewVersionErrors', /not the alias live/],
+  ['cdh009-default-timeout.yaml', 'CDH009', 'error', 'PreTrafficHook', /3 s \(the Lambda default\)/],
+  ['cdh009-bake-longer-than-timeout.yaml', 'CDH009', 'error', 'PostTrafficHook', /bakes for 600 s/],
+  ['cdh010-deprecated-runtime.yaml', 'CDH010', 'error', 'PreTrafficHook', /nodejs18\.x/],
+];
+
+const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json'];
+
+describe('doctor rules', () => {
+  it.each(FLAGGED)('%s is flagged with %s', async (file, rule, severity, resource, mentions) => {
+    const findings = await findingsOf(file);
+    const hit = findings.find((f) => f.rule === rule && f.resource === resource);
+    expect(hit, JSON.stringify(findings, null, 2)).toBeDefined();
+    expect(hit!.severity).toBe(severity);
+    expect(hit!.message).toMatch(mentions);
+    expect(hit!.fix.length).toBeGreaterThan(10);
+    expect(hit!.line).toBeGreaterThan(1);
+  });
+
+  it.each(FLAGGED)('%s is flagged only for the trap it contains', async (file, rule) => {
+    const findings = await findingsOf(file);
+    expect(findings.map((f) => f.rule).filter((r) => r !== rule)).toEqual([]);
+  });
+
+  it.each(CLEAN)('%s has no findings', async (file) => {
+    expect(await findingsOf(file)).toEqual([]);
+  });
+
+  it('has a must-flag fixture for every rule, and a fixture file for every entry', () => {
+    const covered = new Set(FLAGGED.map(([, rule]) => rule));
+    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+    const onDisk = readdirSync(fixtures).filter((f) => /^(cdh|clean)/.test(f)).sort();
+    expect(onDisk).toEqual([...FLAGGED.map(([f]) => f), ...CLEAN].sort());
+  });
+
+  it('points at the line of the offending key', async () => {
+    const [hit] = (await findingsOf('cdh006-misspelled-preference.yaml')).filter((f) => f.rule === 'CDH006');
+    const text = (await import('node:fs')).readFileSync(join(fixtures, 'cdh006-misspelled-preference.yaml'), 'utf8').split('\n');
+    expect(text[hit!.line - 1]).toContain('Deploymentpreference:');
+  });
+
+  it('reports a deprecated runtime set in Globals at the Globals line, once per function', async () => {
+    const hits = (await findingsOf('cdh010-deprecated-runtime.yaml')).filter((f) => f.rule === 'CDH010');
+    expect(hits.map((f) => f.resource).sort()).toEqual(['AppFunction', 'PostTrafficHook', 'PreTrafficHook']);
+    expect(new Set(hits.map((f) => f.line)).size).toBe(1);
+  });
+
+  it.each(['template.yaml', 'examples/ecs/template.yaml'])('the shipped %s has no findings', async (file) => {
+    expect(diagnose(await readTemplate(join(root, file)))).toEqual([]);
+  });
+});
