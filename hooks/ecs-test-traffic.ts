@@ -1,0 +1,104 @@
+/**
+ * ECS AfterAllowTestTraffic hook: runs an HTTP smoke suite through the test
+ * listener (which CodeDeploy has pointed at the replacement task set), waiting
+ * for the new tasks to become healthy first; optionally sends the same requests
+ * to the production listener and compares the answers (blue vs green).
+ *
+ * Configuration (all optional, see docs/hooks.md):
+ *   CODEDEPLOY_HOOKS_HTTP_REQUESTS        JSON list, default [{"path":"/health","expectStatus":200}]
+ *   CODEDEPLOY_HOOKS_HTTP_BASE_URL        call this instead of the test listener
+ *   CODEDEPLOY_HOOKS_HTTP_HOST_HEADER     Host header to send (virtual hosts before DNS moves)
+ *   CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS, _HTTP_TIMEOUT_MS
+ *   CODEDEPLOY_HOOKS_HTTP_COMPARE, _HTTP_COMPARE_IGNORE_FIELDS
+ *   CODEDEPLOY_HOOKS_HTTP_LOAD_REQUESTS, _HTTP_LOAD_CONCURRENCY, _HTTP_LOAD_MIN_SUCCESS, _HTTP_LOAD_MAX_P95_MS
+ *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
+ */
+import type { CheckSpec } from '../src/types.js';
+import { defineHook } from '../src/index.js';
+import { alarms, http } from '../src/checks/index.js';
+import { DEFAULT_SMOKE, readAlarms, readBool, readInt, readList, readNumber, readRequests, readString, readUrl, type AlarmConfig, type Env, type SmokeRequest } from './config.js';
+
+export interface EcsTestTrafficConfig {
+  requests: SmokeRequest[];
+  baseUrl?: string;
+  hostHeader?: string;
+  waitHealthyMs: number;
+  requestTimeoutMs: number;
+  compare: boolean;
+  compareIgnoreFields: string[];
+  load?: { requests: number; concurrency: number; minSuccessRatio: number; maxP95Ms?: number };
+  alarms: AlarmConfig;
+}
+
+export function ecsTestTrafficConfig(env: Env): EcsTestTrafficConfig {
+  const loadRequests = readInt(env, 'HTTP_LOAD_REQUESTS', 0, { max: 10_000 });
+  const maxP95 = readInt(env, 'HTTP_LOAD_MAX_P95_MS', 0);
+  const baseUrl = readUrl(env, 'HTTP_BASE_URL');
+  const hostHeader = readString(env, 'HTTP_HOST_HEADER');
+  return {
+    requests: readRequests(env, 'HTTP_REQUESTS', DEFAULT_SMOKE),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(hostHeader ? { hostHeader } : {}),
+    waitHealthyMs: readInt(env, 'HTTP_WAIT_HEALTHY_MS', 60_000, { max: 840_000 }),
+    requestTimeoutMs: readInt(env, 'HTTP_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
+    compare: readBool(env, 'HTTP_COMPARE', false),
+    compareIgnoreFields: readList(env, 'HTTP_COMPARE_IGNORE_FIELDS'),
+    ...(loadRequests > 0
+      ? {
+          load: {
+            requests: loadRequests,
+            concurrency: readInt(env, 'HTTP_LOAD_CONCURRENCY', 10, { min: 1, max: 256 }),
+            minSuccessRatio: readNumber(env, 'HTTP_LOAD_MIN_SUCCESS', 0.99, { min: 0, max: 1 }),
+            ...(maxP95 > 0 ? { maxP95Ms: maxP95 } : {}),
+          },
+        }
+      : {}),
+    alarms: readAlarms(env),
+  };
+}
+
+export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] {
+  const checks: CheckSpec[] = [
+    http({
+      name: 'smoke suite through the test listener',
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : { listener: 'test' as const }),
+      ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
+      requests: config.requests.map((r) => ({
+        name: `${r.method} ${r.path}`,
+        path: r.path + (r.query ? `?${new URLSearchParams(r.query).toString()}` : ''),
+        method: r.method,
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.body !== undefined ? { body: r.body } : {}),
+        expect: { status: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) },
+      })),
+      waitUntilHealthyMs: config.waitHealthyMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ...(config.load ? { load: config.load } : {}),
+    }),
+  ];
+  if (config.compare) {
+    checks.push(
+      http({
+        name: 'blue/green answers match',
+        listener: 'test',
+        ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
+        requests: config.requests.map((r) => ({ name: `${r.method} ${r.path}`, path: r.path, method: r.method })),
+        requestTimeoutMs: config.requestTimeoutMs,
+        compare: { ignoreFields: config.compareIgnoreFields },
+      }),
+    );
+  }
+  if (config.alarms.enabled) {
+    checks.push(
+      alarms({
+        name: 'deployment-group alarms not firing',
+        fromDeploymentGroup: true,
+        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
+        insufficientData: config.alarms.insufficientData,
+      }),
+    );
+  }
+  return checks;
+}
+
+export const handler = defineHook({ checks: ecsTestTrafficChecks(ecsTestTrafficConfig(process.env)) });
