@@ -13,9 +13,7 @@
  *   CODEDEPLOY_HOOKS_HTTP_LOAD_REQUESTS, _HTTP_LOAD_CONCURRENCY, _HTTP_LOAD_MIN_SUCCESS, _HTTP_LOAD_MAX_P95_MS
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
  */
-import type { CheckSpec } from '../src/types.js';
 import { defineHook } from '../src/index.js';
-import { alarms, http } from '../src/checks/index.js';
 import { DEFAULT_SMOKE, readAlarms, readBool, readInt, readList, readNumber, readRequests, readString, readUrl, type AlarmConfig, type Env, type SmokeRequest } from './config.js';
 
 export interface EcsTestTrafficConfig {
@@ -57,48 +55,9 @@ export function ecsTestTrafficConfig(env: Env): EcsTestTrafficConfig {
   };
 }
 
-export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] {
-  const checks: CheckSpec[] = [
-    http({
-      name: 'smoke suite through the test listener',
-      ...(config.baseUrl ? { baseUrl: config.baseUrl } : { listener: 'test' as const }),
-      ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
-      requests: config.requests.map((r) => ({
-        name: `${r.method} ${r.path}`,
-        path: r.path + (r.query ? `?${new URLSearchParams(r.query).toString()}` : ''),
-        method: r.method,
-        ...(r.headers ? { headers: r.headers } : {}),
-        ...(r.body !== undefined ? { body: r.body } : {}),
-        expect: { status: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) },
-      })),
-      waitUntilHealthyMs: config.waitHealthyMs,
-      requestTimeoutMs: config.requestTimeoutMs,
-      ...(config.load ? { load: config.load } : {}),
-    }),
-  ];
-  if (config.compare) {
-    checks.push(
-      http({
-        name: 'blue/green answers match',
-        listener: 'test',
-        ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
-        requests: config.requests.map((r) => ({ name: `${r.method} ${r.path}`, path: r.path, method: r.method })),
-        requestTimeoutMs: config.requestTimeoutMs,
-        compare: { ignoreFields: config.compareIgnoreFields },
-      }),
-    );
-  }
-  if (config.alarms.enabled) {
-    checks.push(
-      alarms({
-        name: 'deployment-group alarms not firing',
-        fromDeploymentGroup: true,
-        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-        insufficientData: config.alarms.insufficientData,
-      }),
-    );
-  }
-  return checks;
-}
+// Env is validated at load; the checks (undici, ELBv2, CloudWatch) load on first use.
+const config = ecsTestTrafficConfig(process.env);
 
-export const handler = defineHook({ checks: ecsTestTrafficChecks(ecsTestTrafficConfig(process.env)) });
+export const handler = defineHook({
+  checks: async () => (await import('./checks/ecs-test-traffic.js')).ecsTestTrafficChecks(config),
+});

@@ -9,11 +9,9 @@
  *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | off (default observe)
  *   CODEDEPLOY_HOOKS_COMPARE_CONFIDENCE, _COMPARE_MIN_REQUESTS, _COMPARE_LOOKBACK_MS
  */
-import type { Check, CheckSpec } from '../src/types.js';
 import { defineHook } from '../src/index.js';
-import { alarms, bake, compareVersions } from '../src/checks/index.js';
-import { COMPARE_MODES, readAlarms, readBake, readChoice, readInt, readNumber, type AlarmConfig, type BakeConfig, type CompareMode, type Env } from './config.js';
 import { OptionsError } from '../src/errors.js';
+import { COMPARE_MODES, readAlarms, readBake, readChoice, readInt, readNumber, type AlarmConfig, type BakeConfig, type CompareMode, type Env } from './config.js';
 
 export interface PostTrafficConfig {
   bake: BakeConfig;
@@ -38,42 +36,9 @@ export function postTrafficConfig(env: Env): PostTrafficConfig {
   return config;
 }
 
-/** A bake of `checks`: one look when the duration is 0, else every interval for the duration. */
-export function bakeOf(checks: Check[], config: BakeConfig, name: string): Check {
-  return bake({
-    name,
-    checks,
-    intervalMs: config.intervalMs,
-    ...(config.durationMs === 0 ? { count: 1 } : { durationMs: config.durationMs }),
-    initialDelayMs: config.initialDelayMs,
-  });
-}
+// Env is validated at load; the checks (and the CloudWatch client) load on first use.
+const config = postTrafficConfig(process.env);
 
-/** Bake first, then compare: the comparison reads the metrics the bake window produced. */
-export function postTrafficChecks(config: PostTrafficConfig): CheckSpec[] {
-  const checks: Check[] = [];
-  if (config.alarms.enabled) {
-    const watch = alarms({
-      name: 'deployment-group alarms',
-      fromDeploymentGroup: true,
-      ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-      insufficientData: config.alarms.insufficientData,
-      history: true,
-    });
-    checks.push(bakeOf([watch], config.bake, 'bake on alarms'));
-  }
-  if (config.compare.mode !== 'off') {
-    checks.push(
-      compareVersions({
-        name: 'new version vs old version',
-        confidence: config.compare.confidence,
-        minSamples: { requests: config.compare.minRequests },
-        lookbackMs: config.compare.lookbackMs,
-        enforce: config.compare.mode === 'enforce',
-      }),
-    );
-  }
-  return checks.length > 1 ? [{ name: 'bake then compare', sequence: checks }] : checks;
-}
-
-export const handler = defineHook({ checks: postTrafficChecks(postTrafficConfig(process.env)) });
+export const handler = defineHook({
+  checks: async () => (await import('./checks/post-traffic.js')).postTrafficChecks(config),
+});

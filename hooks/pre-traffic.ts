@@ -10,9 +10,7 @@
  *   CODEDEPLOY_HOOKS_INVOKE_TIMEOUT_MS per-attempt time limit, default 15000
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
  */
-import type { CheckSpec } from '../src/types.js';
 import { defineHook } from '../src/index.js';
-import { alarms, albEvent, apiGatewayHttpEvent, apiGatewayRestEvent, functionUrlEvent, invokeTarget } from '../src/checks/index.js';
 import { DEFAULT_SMOKE, EVENT_FORMATS, readAlarms, readChoice, readInt, readRequests, type AlarmConfig, type Env, type EventFormat, type SmokeRequest } from './config.js';
 
 export interface PreTrafficConfig {
@@ -34,38 +32,11 @@ export function preTrafficConfig(env: Env): PreTrafficConfig {
   };
 }
 
-/** The request as the target function receives it, in the configured event format. */
-export function toPayload(r: SmokeRequest, format: EventFormat): Record<string, unknown> {
-  if (format === 'raw') {
-    return { method: r.method, path: r.path, ...(r.headers ? { headers: r.headers } : {}), ...(r.query ? { query: r.query } : {}), ...(r.body !== undefined ? { body: r.body } : {}) };
-  }
-  const req = { method: r.method, path: r.path, headers: r.headers, query: r.query, body: r.body };
-  const build = { 'apigateway-rest': apiGatewayRestEvent, 'apigateway-http': apiGatewayHttpEvent, 'function-url': functionUrlEvent, alb: albEvent }[format];
-  return build(req) as Record<string, unknown>;
-}
+// The environment is read (and rejected) when the module loads; the check modules, and
+// the Lambda and CloudWatch clients behind them, load on the first invocation, so a cold
+// start does not pay for them twice (see bench/bundle.ts).
+const config = preTrafficConfig(process.env);
 
-/** One invoke check per request (each named after it), then the alarm gate. */
-export function preTrafficChecks(config: PreTrafficConfig): CheckSpec[] {
-  const checks: CheckSpec[] = config.requests.map((r) =>
-    invokeTarget({
-      name: `invoke ${r.method} ${r.path}`,
-      payload: toPayload(r, config.eventFormat),
-      expect: { statusCode: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) },
-      timeoutMs: config.invokeTimeoutMs,
-      retry: { attempts: config.invokeAttempts, delayMs: 1000 },
-    }),
-  );
-  if (config.alarms.enabled) {
-    checks.push(
-      alarms({
-        name: 'deployment-group alarms not firing',
-        fromDeploymentGroup: true,
-        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-        insufficientData: config.alarms.insufficientData,
-      }),
-    );
-  }
-  return checks;
-}
-
-export const handler = defineHook({ checks: preTrafficChecks(preTrafficConfig(process.env)) });
+export const handler = defineHook({
+  checks: async () => (await import('./checks/pre-traffic.js')).preTrafficChecks(config),
+});

@@ -13,14 +13,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
-import {
-  cloudWatch,
-  commonFields,
-  errorText,
-  requireOneOf,
-  sendWithThrottleRetry,
-  type CommonCheckOptions,
-} from './cw-common.js';
+import { cloudWatch, commonFields, sendWithThrottleRetry } from './cw-common.js';
+import { errorText, requireOneOf, type CommonCheckOptions } from './common.js';
 
 const INSUFFICIENT_POLICIES = ['pass', 'fail', 'inconclusive'] as const;
 

@@ -9,7 +9,8 @@
 import { OptionsError, describeError } from '../errors.js';
 import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
 import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js';
-import { commonFields, formatDuration, requirePositive, type CommonCheckOptions } from './cw-common.js';
+import { commonFields } from './cw-common.js';
+import { formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
 
 export interface BakeOptions extends CommonCheckOptions {
   /** Checks run (in parallel) at each measurement. */

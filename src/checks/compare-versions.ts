@@ -13,7 +13,8 @@ import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome, EcsHookContext } from '../types.js';
-import { commonFields, errorText, formatDuration, requirePositive, sendWithThrottleRetry, type CommonCheckOptions } from './cw-common.js';
+import { commonFields, sendWithThrottleRetry } from './cw-common.js';
+import { errorText, formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
 import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';
 import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric.js';
 import { mannWhitneyU, quantile, twoProportionZTest } from './stats.js';

@@ -5,7 +5,7 @@
  * check's reason says exactly what was expected and what came back.
  */
 import { OptionsError } from '../errors.js';
-import type { Check, RetryPolicy } from '../types.js';
+import { clip, isPlainObject, positiveNumber, rejectUnknownKeys, safeJson } from './common.js';
 
 /** A status expectation: 200, [200, 204], '2xx', or an inclusive range. */
 export type StatusSpec = number | string | (number | string)[] | { min: number; max: number };
@@ -192,94 +192,6 @@ export async function runPredicate<R>(predicate: ExpectPredicate<R>, response: R
   }
 }
 
-// ---------------------------------------------------------------------------
-// Options shared by every check factory (name, timeoutMs, retry, enforce).
-
-export interface CommonCheckOptions {
-  /** The check's name in the verdict. */
-  name?: string;
-  /** Per-check timeout in ms (capped by the hook deadline). */
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  /** When false the check runs but never decides the verdict. @default true */
-  enforce?: boolean;
-}
-
-export const COMMON_KEYS = ['name', 'timeoutMs', 'retry', 'enforce'] as const;
-
-/** Validates the common options and returns them as Check fields (only those given). */
-export function commonCheckFields(options: CommonCheckOptions, prefix: string): Partial<Pick<Check, 'name' | 'timeoutMs' | 'retry' | 'enforce'>> {
-  const out: Partial<Pick<Check, 'name' | 'timeoutMs' | 'retry' | 'enforce'>> = {};
-  if (options.name !== undefined) {
-    if (typeof options.name !== 'string' || options.name.trim() === '') throw new OptionsError(`${prefix}.name`, 'must be a non-empty string');
-    out.name = options.name;
-  }
-  if (options.timeoutMs !== undefined) out.timeoutMs = positiveNumber(options.timeoutMs, `${prefix}.timeoutMs`);
-  if (options.retry !== undefined) {
-    const r = options.retry as unknown;
-    if (!isPlainObject(r)) throw new OptionsError(`${prefix}.retry`, 'must be an object { attempts, delayMs?, backoff?, retryIf? }');
-    if (typeof r.attempts !== 'number' || !Number.isInteger(r.attempts) || r.attempts < 1) {
-      throw new OptionsError(`${prefix}.retry.attempts`, 'must be an integer >= 1');
-    }
-    if (r.delayMs !== undefined && (typeof r.delayMs !== 'number' || !(r.delayMs >= 0))) throw new OptionsError(`${prefix}.retry.delayMs`, 'must be a number >= 0');
-    if (r.backoff !== undefined && (typeof r.backoff !== 'number' || !(r.backoff >= 1))) throw new OptionsError(`${prefix}.retry.backoff`, 'must be a number >= 1');
-    if (r.retryIf !== undefined && typeof r.retryIf !== 'function') throw new OptionsError(`${prefix}.retry.retryIf`, 'must be a function');
-    out.retry = options.retry;
-  }
-  if (options.enforce !== undefined) {
-    if (typeof options.enforce !== 'boolean') throw new OptionsError(`${prefix}.enforce`, 'must be a boolean');
-    out.enforce = options.enforce;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Small validation and formatting helpers.
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-export function rejectUnknownKeys(value: Record<string, unknown>, allowed: readonly string[], field: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new OptionsError(`${field}.${key}`, `unknown option; allowed: ${allowed.join(', ')}`);
-  }
-}
-
-export function positiveNumber(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new OptionsError(field, `must be a positive number, got ${safeJson(value)}`);
-  return value;
-}
-
-export function positiveInteger(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new OptionsError(field, `must be an integer >= 1, got ${safeJson(value)}`);
-  return value;
-}
-
-export function ratio(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new OptionsError(field, `must be a number between 0 and 1, got ${safeJson(value)}`);
-  return value;
-}
-
-/** Latency figures for bursts: nearest-rank percentiles, rounded to 0.1 ms. */
-export function latencyFigures(samples: number[]): { p50Ms: number; p95Ms: number; maxMs: number } {
-  if (samples.length === 0) return { p50Ms: 0, p95Ms: 0, maxMs: 0 };
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return { p50Ms: r(rank(50)), p95Ms: r(rank(95)), maxMs: r(sorted[sorted.length - 1] ?? 0) };
-}
-
-/** Runs `worker(i)` for i in [0, count) with at most `concurrency` in flight. */
-export async function runPool(count: number, concurrency: number, worker: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await worker(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-}
 
 function headerValue(headers: ObservedResponse['headers'], name: string): string | undefined {
   if (!headers) return undefined;
@@ -296,20 +208,8 @@ function testRegExp(re: RegExp, text: string): boolean {
   return re.test(text);
 }
 
-export function clip(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
 
 function bodySnippet(body: string): string {
   return body === '' ? 'an empty body' : `"${clip(body.replace(/\s+/g, ' '))}"`;
 }
 
-export function safeJson(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value instanceof RegExp) return String(value);
-  try {
-    return clip(JSON.stringify(value) ?? String(value), 120);
-  } catch {
-    return String(value);
-  }
-}

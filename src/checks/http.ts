@@ -6,7 +6,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
 import { abortReason, sleep } from '../util/abort.js';
-import { commonCheckFields } from './expect.js';
+import { commonCheckFields } from './common.js';
 import { runCompare } from './http/compare.js';
 import { buildOutgoing, evaluate, exchangeDetails, makeRedactor, secretValuesOf, shownHeaders, type Redact } from './http/evaluate.js';
 import { runLoad } from './http/load.js';

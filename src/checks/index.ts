@@ -12,3 +12,14 @@ export { lambdaDuration, lambdaErrorRate, lambdaThrottles } from './lambda-metri
 export { compareVersions } from './compare-versions.js';
 export { bake } from './bake.js';
 export { inSequence } from '../engine/validate.js';
+
+export type { CommonCheckOptions } from './common.js';
+export type { ResponseExpectation, StatusSpec, ExpectPredicate } from './expect.js';
+export type { SyntheticRequest } from './events.js';
+export type { InvokeTargetOptions, InvokeResponse, InvokeExpectation, InvokePayload, PayloadValue } from './invoke-target.js';
+export type { HttpOptions, HttpRequestSpec, HttpResponse, HeaderValue } from './http.js';
+export type { AlarmsOptions } from './alarms.js';
+export type { MetricOptions, MetricCondition, MetricSeries, MetricQuery, SeriesPredicate, NoDataPolicy } from './metric.js';
+export type { LambdaErrorRateOptions, LambdaThrottlesOptions, LambdaDurationOptions } from './lambda-metrics.js';
+export type { CompareVersionsOptions } from './compare-versions.js';
+export type { BakeOptions } from './bake.js';

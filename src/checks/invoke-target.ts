@@ -7,24 +7,8 @@ import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/
 import { OptionsError, describeError } from '../errors.js';
 import { abortReason } from '../util/abort.js';
 import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js';
-import {
-  checkExpectation,
-  clip,
-  commonCheckFields,
-  COMMON_KEYS,
-  isPlainObject,
-  latencyFigures,
-  positiveInteger,
-  ratio,
-  rejectUnknownKeys,
-  runPool,
-  runPredicate,
-  validateExpectation,
-  type CommonCheckOptions,
-  type ExpectPredicate,
-  type ObservedResponse,
-  type ResponseExpectation,
-} from './expect.js';
+import { checkExpectation, runPredicate, validateExpectation, type ExpectPredicate, type ObservedResponse, type ResponseExpectation } from './expect.js';
+import { clip, commonCheckFields, COMMON_KEYS, isPlainObject, latencyFigures, positiveInteger, ratio, rejectUnknownKeys, runPool, type CommonCheckOptions } from './common.js';
 
 /** A JSON-serializable payload value; a string is sent as is (JSON text). */
 export type PayloadValue = string | number | boolean | null | PayloadValue[] | { [key: string]: unknown };

@@ -8,7 +8,7 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, LambdaHookContext } from '../types.js';
-import { requireOneOf, requirePositive } from './cw-common.js';
+import { requireOneOf, requirePositive } from './common.js';
 import { metricCheck, validatePeriod, DEFAULT_LOOKBACK_MS, type MetricQuery, type NoDataPolicy } from './metric.js';
 
 export interface LambdaPresetOptions {

@@ -7,16 +7,8 @@
 import { GetMetricDataCommand, type MetricDataQuery, type MetricStat } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
-import {
-  cloudWatch,
-  commonFields,
-  errorText,
-  formatDuration,
-  requireOneOf,
-  requirePositive,
-  sendWithThrottleRetry,
-  type CommonCheckOptions,
-} from './cw-common.js';
+import { cloudWatch, commonFields, sendWithThrottleRetry } from './cw-common.js';
+import { errorText, formatDuration, requireOneOf, requirePositive, type CommonCheckOptions } from './common.js';
 
 /** A GetMetricData MetricDataQuery (MetricStat or Expression); a MetricStat without Period gets the check's periodSeconds. */
 export type MetricQuery = Omit<MetricDataQuery, 'MetricStat'> & { MetricStat?: Omit<MetricStat, 'Period'> & { Period?: number } };

@@ -64,8 +64,10 @@ async function attemptCheck(
   const now = Date.now();
   const ownDeadline = check.timeoutMs !== undefined ? now + check.timeoutMs : Infinity;
   const deadline = Math.min(ownDeadline, hookDeadline);
-  const timeout = timeoutSignal(deadline - now, `check timed out after ${check.timeoutMs} ms`);
-  const combined = anySignal([hookSignal, timeout.signal]);
+  // Only a timeout shorter than the hook deadline gets its own timer; otherwise
+  // the hook deadline fires and the reason must say "deadline", not "timeout".
+  const timeout = ownDeadline < hookDeadline ? timeoutSignal(deadline - now, `check timed out after ${check.timeoutMs} ms`) : undefined;
+  const combined = anySignal([hookSignal, timeout?.signal]);
   const signal = combined.signal;
   const ctx: CheckContext = { ...env, signal, deadline, attempt };
   // The race ends the attempt at the abort even if the check ignores its signal.
@@ -97,7 +99,7 @@ async function attemptCheck(
     return validOutcome(settled.value);
   } finally {
     signal.removeEventListener('abort', onAbort);
-    timeout.clear();
+    timeout?.clear();
     combined.dispose();
   }
 }

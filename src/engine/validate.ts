@@ -21,6 +21,14 @@ function validateCheck(check: unknown, at: string): asserts check is Check {
   const c = check as Partial<Check>;
   if (typeof c.name !== 'string' || c.name === '') throw new OptionsError(`${at}.name`, 'must be a non-empty string');
   if (typeof c.run !== 'function') throw new OptionsError(`${at}.run`, `must be a function (check "${c.name}")`);
+  validateCheckCommon(c, at);
+}
+
+/**
+ * The optional fields every check carries (timeoutMs, enforce, retry): one
+ * validator for checks handed to the engine and for check factories' options.
+ */
+export function validateCheckCommon(c: Partial<Pick<Check, 'timeoutMs' | 'enforce' | 'retry'>>, at: string): void {
   if (c.timeoutMs !== undefined && !(Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) {
     throw new OptionsError(`${at}.timeoutMs`, `must be a positive number of ms, got ${String(c.timeoutMs)}`);
   }

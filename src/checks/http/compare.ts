@@ -5,7 +5,7 @@
  * or array index). Green can then be judged before it takes production traffic.
  */
 import type { CheckOutcome } from '../../types.js';
-import { safeJson } from '../expect.js';
+import { safeJson } from '../common.js';
 import { buildOutgoing, evaluate, exchangeDetails, type Redact } from './evaluate.js';
 import type { ResolvedRequest } from './options.js';
 import { send, type Exchange, type SendConfig } from './send.js';

@@ -3,7 +3,8 @@
  * what gets logged: every reason and detail passes through a redactor that
  * replaces secret header values with "***".
  */
-import { checkExpectation, clip, runPredicate, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
+import { checkExpectation, runPredicate, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
+import { clip } from '../common.js';
 import type { HttpResponse } from './options.js';
 import type { Exchange } from './send.js';
 

@@ -3,7 +3,7 @@
  * one attempt each. Passes when the success ratio and the p95 latency hold.
  */
 import type { CheckOutcome } from '../../types.js';
-import { latencyFigures, runPool } from '../expect.js';
+import { latencyFigures, runPool } from '../common.js';
 import { buildOutgoing, evaluate, type Redact } from './evaluate.js';
 import type { ResolvedHttpOptions, ResolvedRequest } from './options.js';
 import { send, type SendConfig } from './send.js';

@@ -6,18 +6,8 @@
  */
 import type { Dispatcher } from 'undici';
 import { OptionsError } from '../../errors.js';
-import {
-  COMMON_KEYS,
-  isPlainObject,
-  positiveInteger,
-  positiveNumber,
-  ratio,
-  rejectUnknownKeys,
-  validateExpectation,
-  type CommonCheckOptions,
-  type ExpectPredicate,
-  type ResponseExpectation,
-} from '../expect.js';
+import { validateExpectation, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
+import { COMMON_KEYS, isPlainObject, positiveInteger, positiveNumber, ratio, rejectUnknownKeys, type CommonCheckOptions } from '../common.js';
 
 /** A header value; `{ value, secret: true }` is redacted as "***" in reasons and details. */
 export type HeaderValue = string | { value: string; secret?: boolean };

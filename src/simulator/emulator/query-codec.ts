@@ -12,6 +12,8 @@ const NUMBER_FIELDS = new Set([
 ]);
 const BOOLEAN_FIELDS = new Set(['ActionsEnabled', 'ReturnData']);
 const TIMESTAMP_FIELDS = new Set(['StartTime', 'EndTime', 'Timestamp', 'StartDate', 'EndDate']);
+/** Structures whose members are always strings (a dimension's `Value` is not MetricDatum.Value). */
+const STRING_CONTAINERS = new Set(['Dimensions', 'Tags', 'Attributes']);
 
 type Node = { [k: string]: Node | string };
 
@@ -35,11 +37,12 @@ export function parseQueryBody(body: string): { action: string | undefined; vers
     }
     node[parts[parts.length - 1]!] = value;
   }
-  return { action, version, params: convert(root) as Record<string, unknown> };
+  return { action, version, params: convert(root, undefined, false) as Record<string, unknown> };
 }
 
-function convert(node: Node | string, key?: string): unknown {
-  if (typeof node === 'string') return scalar(node, key);
+function convert(node: Node | string, key: string | undefined, inStrings: boolean): unknown {
+  if (typeof node === 'string') return inStrings ? node : scalar(node, key);
+  const strings = inStrings || (key !== undefined && STRING_CONTAINERS.has(key));
   const keys = Object.keys(node);
   if (keys.length === 1 && keys[0] === 'member') {
     const members = node.member as Node;
@@ -48,7 +51,7 @@ function convert(node: Node | string, key?: string): unknown {
       .map((k) => Number(k))
       .filter((k) => Number.isInteger(k) && k >= 1)
       .sort((a, b) => a - b)
-      .map((k) => convert(members[String(k)]!, key));
+      .map((k) => convert(members[String(k)]!, key, strings));
   }
   if (keys.length === 1 && keys[0] === 'entry') {
     // map form: X.entry.N.key / X.entry.N.value
@@ -60,7 +63,7 @@ function convert(node: Node | string, key?: string): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = convert(node[k]!, k);
+  for (const k of keys) out[k] = convert(node[k]!, k, strings);
   return out;
 }
 

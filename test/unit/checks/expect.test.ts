@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../../../src/errors.js';
-import {
-  checkExpectation,
-  commonCheckFields,
-  describeStatus,
-  jsonSubsetMismatch,
-  latencyFigures,
-  matchesStatus,
-  runPredicate,
-  validateExpectation,
-} from '../../../src/checks/expect.js';
+import { checkExpectation, describeStatus, jsonSubsetMismatch, matchesStatus, runPredicate, validateExpectation } from '../../../src/checks/expect.js';
+import { commonCheckFields, latencyFigures } from '../../../src/checks/common.js';
 
 function optionsError(fn: () => unknown): OptionsError {
   try {

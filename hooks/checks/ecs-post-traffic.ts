@@ -1,0 +1,28 @@
+/** The checks of hooks/ecs-post-traffic.ts, built from its configuration. */
+import type { Check, CheckSpec } from '../../src/types.js';
+// One module per check rather than src/checks/index.js, whose http check drags undici into the bundle.
+import { alarms } from '../../src/checks/alarms.js';
+import type { EcsPostTrafficConfig } from '../ecs-post-traffic.js';
+import { bakeOf } from './bake-of.js';
+import { targetGroupHealth } from './target-group-health.js';
+
+export function ecsPostTrafficChecks(config: EcsPostTrafficConfig): CheckSpec[] {
+  const watched: Check[] = [];
+  if (config.alarms.enabled) {
+    watched.push(
+      alarms({
+        name: 'deployment-group alarms',
+        fromDeploymentGroup: true,
+        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
+        insufficientData: config.alarms.insufficientData,
+        history: true,
+      }),
+    );
+  }
+  if (config.targetGroup.enabled) {
+    // Each look reads the last two minutes, so consecutive looks overlap and no minute is missed.
+    watched.push(targetGroupHealth({ max5xxPerMinute: config.targetGroup.max5xxPerMinute, maxUnhealthyHosts: config.targetGroup.maxUnhealthyHosts, lookbackMs: Math.max(120_000, config.bake.intervalMs * 2) }));
+  }
+  return [bakeOf(watched, config.bake, 'bake on alarms and target group')];
+}
+

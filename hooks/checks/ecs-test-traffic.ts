@@ -1,0 +1,50 @@
+/** The checks of hooks/ecs-test-traffic.ts, built from its configuration. */
+import type { CheckSpec } from '../../src/types.js';
+import { alarms } from '../../src/checks/alarms.js';
+import { http } from '../../src/checks/http.js';
+import type { EcsTestTrafficConfig } from '../ecs-test-traffic.js';
+
+export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] {
+  const checks: CheckSpec[] = [
+    http({
+      name: 'smoke suite through the test listener',
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : { listener: 'test' as const }),
+      ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
+      requests: config.requests.map((r) => ({
+        name: `${r.method} ${r.path}`,
+        path: r.path + (r.query ? `?${new URLSearchParams(r.query).toString()}` : ''),
+        method: r.method,
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.body !== undefined ? { body: r.body } : {}),
+        expect: { status: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) },
+      })),
+      waitUntilHealthyMs: config.waitHealthyMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ...(config.load ? { load: config.load } : {}),
+    }),
+  ];
+  if (config.compare) {
+    checks.push(
+      http({
+        name: 'blue/green answers match',
+        listener: 'test',
+        ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
+        requests: config.requests.map((r) => ({ name: `${r.method} ${r.path}`, path: r.path, method: r.method })),
+        requestTimeoutMs: config.requestTimeoutMs,
+        compare: { ignoreFields: config.compareIgnoreFields },
+      }),
+    );
+  }
+  if (config.alarms.enabled) {
+    checks.push(
+      alarms({
+        name: 'deployment-group alarms not firing',
+        fromDeploymentGroup: true,
+        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
+        insufficientData: config.alarms.insufficientData,
+      }),
+    );
+  }
+  return checks;
+}
+

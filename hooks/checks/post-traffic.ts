@@ -1,0 +1,35 @@
+/** The checks of hooks/post-traffic.ts, built from its configuration. */
+import type { Check, CheckSpec } from '../../src/types.js';
+// One module per check rather than src/checks/index.js, whose http check drags undici into the bundle.
+import { alarms } from '../../src/checks/alarms.js';
+import { compareVersions } from '../../src/checks/compare-versions.js';
+import type { PostTrafficConfig } from '../post-traffic.js';
+import { bakeOf } from './bake-of.js';
+
+/** Bake first, then compare: the comparison reads the metrics the bake window produced. */
+export function postTrafficChecks(config: PostTrafficConfig): CheckSpec[] {
+  const checks: Check[] = [];
+  if (config.alarms.enabled) {
+    const watch = alarms({
+      name: 'deployment-group alarms',
+      fromDeploymentGroup: true,
+      ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
+      insufficientData: config.alarms.insufficientData,
+      history: true,
+    });
+    checks.push(bakeOf([watch], config.bake, 'bake on alarms'));
+  }
+  if (config.compare.mode !== 'off') {
+    checks.push(
+      compareVersions({
+        name: 'new version vs old version',
+        confidence: config.compare.confidence,
+        minSamples: { requests: config.compare.minRequests },
+        lookbackMs: config.compare.lookbackMs,
+        enforce: config.compare.mode === 'enforce',
+      }),
+    );
+  }
+  return checks.length > 1 ? [{ name: 'bake then compare', sequence: checks }] : checks;
+}
+

@@ -1,0 +1,71 @@
+/**
+ * A check on the ALB metrics of the target group serving the new task set:
+ * fails when it answers more 5xx per minute than allowed or reports unhealthy
+ * hosts. The target group's CloudWatch dimensions need its ARN, so the check
+ * looks it up (DescribeTargetGroups) when it runs, then defers to metric().
+ */
+import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { describeError } from '../../src/errors.js';
+import type { Check, CheckContext, CheckOutcome } from '../../src/types.js';
+import { metric } from '../../src/checks/metric.js';
+
+export interface TargetGroupHealthOptions {
+  /** Fail when a minute has more target 5xx than this. */
+  max5xxPerMinute: number;
+  /** Fail when the unhealthy host count exceeds this. */
+  maxUnhealthyHosts: number;
+  /** Window ending now, in ms. */
+  lookbackMs: number;
+}
+
+/** "arn:…:targetgroup/name/id" -> "targetgroup/name/id"; "arn:…:loadbalancer/app/name/id" -> "app/name/id". */
+export function tgDimension(arn: string): string {
+  return arn.slice(arn.indexOf('targetgroup/'));
+}
+export function lbDimension(arn: string): string {
+  return arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
+}
+
+export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
+  return {
+    name: 'green target group 5xx and health',
+    async run(ctx: CheckContext): Promise<CheckOutcome> {
+      const hook = ctx.hook;
+      if (hook.platform !== 'ECS') return { state: 'error', reason: `target-group metrics need an ECS deployment, this is ${hook.platform}` };
+      const name = hook.greenTaskSet?.targetGroupName ?? hook.targetGroups[1] ?? hook.targetGroups[0];
+      if (!name) return { state: 'error', reason: 'the deployment lists no target group for the replacement task set' };
+      const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({}));
+      let arn: string | undefined;
+      let lbArn: string | undefined;
+      try {
+        const out = await elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }), { abortSignal: ctx.signal });
+        arn = out.TargetGroups?.[0]?.TargetGroupArn;
+        lbArn = out.TargetGroups?.[0]?.LoadBalancerArns?.[0];
+      } catch (error) {
+        const { name: code, message } = describeError(error);
+        return { state: 'error', reason: `DescribeTargetGroups for ${name} failed: ${code}: ${message}` };
+      }
+      if (!arn || !lbArn) return { state: 'error', reason: `target group ${name} was not found or is not attached to a load balancer` };
+      const dimensions = [
+        { Name: 'TargetGroup', Value: tgDimension(arn) },
+        { Name: 'LoadBalancer', Value: lbDimension(lbArn) },
+      ];
+      const check = metric({
+        name: this.name,
+        queries: [
+          { Id: 'target5xx', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: dimensions }, Stat: 'Sum' } },
+          { Id: 'unhealthy', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Dimensions: dimensions }, Stat: 'Maximum' } },
+        ],
+        failWhen: [
+          { id: 'target5xx', stat: 'max', op: '>', threshold: options.max5xxPerMinute },
+          { id: 'unhealthy', stat: 'max', op: '>', threshold: options.maxUnhealthyHosts },
+        ],
+        lookbackMs: options.lookbackMs,
+        // No 5xx datapoints means no 5xx answered; CloudWatch omits zero counts.
+        noData: 'pass',
+      });
+      const outcome = await check.run(ctx);
+      return { ...outcome, details: { targetGroup: name, ...outcome.details } };
+    },
+  };
+}
