@@ -10,6 +10,7 @@
  *   CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP (default true)
  */
 import { defineHook } from '../src/index.js';
+import { ecsPostTrafficChecks } from './checks/ecs-post-traffic.js';
 import { OptionsError } from '../src/errors.js';
 import { readAlarms, readBake, readBool, readInt, type AlarmConfig, type BakeConfig, type Env } from './config.js';
 
@@ -35,9 +36,10 @@ export function ecsPostTrafficConfig(env: Env): EcsPostTrafficConfig {
   return config;
 }
 
-// Env is validated at load; the checks (ELBv2, CloudWatch) load on first use.
-const config = ecsPostTrafficConfig(process.env);
 
-export const handler = defineHook({
-  checks: async () => (await import('./checks/ecs-post-traffic.js')).ecsPostTrafficChecks(config),
-});
+// The environment is checked when the module loads, so a bad value fails the first
+// invocation loudly (OptionsError naming the variable), and read again per invocation,
+// so a runner that sets variables around the call (the simulator, tests) is honoured.
+ecsPostTrafficConfig(process.env);
+
+export const handler = defineHook({ checks: () => ecsPostTrafficChecks(ecsPostTrafficConfig(process.env)) });

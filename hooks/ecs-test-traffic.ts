@@ -55,9 +55,11 @@ export function ecsTestTrafficConfig(env: Env): EcsTestTrafficConfig {
   };
 }
 
-// Env is validated at load; the checks (undici, ELBv2, CloudWatch) load on first use.
-const config = ecsTestTrafficConfig(process.env);
+// The environment is checked when the module loads (OptionsError naming the variable)
+// and read again per invocation; the checks (undici, ELBv2, CloudWatch) load on first use,
+// which keeps undici out of the cold-start import.
+ecsTestTrafficConfig(process.env);
 
 export const handler = defineHook({
-  checks: async () => (await import('./checks/ecs-test-traffic.js')).ecsTestTrafficChecks(config),
+  checks: async () => (await import('./checks/ecs-test-traffic.js')).ecsTestTrafficChecks(ecsTestTrafficConfig(process.env)),
 });

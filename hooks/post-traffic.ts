@@ -10,6 +10,7 @@
  *   CODEDEPLOY_HOOKS_COMPARE_CONFIDENCE, _COMPARE_MIN_REQUESTS, _COMPARE_LOOKBACK_MS
  */
 import { defineHook } from '../src/index.js';
+import { postTrafficChecks } from './checks/post-traffic.js';
 import { OptionsError } from '../src/errors.js';
 import { COMPARE_MODES, readAlarms, readBake, readChoice, readInt, readNumber, type AlarmConfig, type BakeConfig, type CompareMode, type Env } from './config.js';
 
@@ -36,9 +37,10 @@ export function postTrafficConfig(env: Env): PostTrafficConfig {
   return config;
 }
 
-// Env is validated at load; the checks (and the CloudWatch client) load on first use.
-const config = postTrafficConfig(process.env);
 
-export const handler = defineHook({
-  checks: async () => (await import('./checks/post-traffic.js')).postTrafficChecks(config),
-});
+// The environment is checked when the module loads, so a bad value fails the first
+// invocation loudly (OptionsError naming the variable), and read again per invocation,
+// so a runner that sets variables around the call (the simulator, tests) is honoured.
+postTrafficConfig(process.env);
+
+export const handler = defineHook({ checks: () => postTrafficChecks(postTrafficConfig(process.env)) });

@@ -11,6 +11,7 @@
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
  */
 import { defineHook } from '../src/index.js';
+import { preTrafficChecks } from './checks/pre-traffic.js';
 import { DEFAULT_SMOKE, EVENT_FORMATS, readAlarms, readChoice, readInt, readRequests, type AlarmConfig, type Env, type EventFormat, type SmokeRequest } from './config.js';
 
 export interface PreTrafficConfig {
@@ -32,11 +33,10 @@ export function preTrafficConfig(env: Env): PreTrafficConfig {
   };
 }
 
-// The environment is read (and rejected) when the module loads; the check modules, and
-// the Lambda and CloudWatch clients behind them, load on the first invocation, so a cold
-// start does not pay for them twice (see bench/bundle.ts).
-const config = preTrafficConfig(process.env);
 
-export const handler = defineHook({
-  checks: async () => (await import('./checks/pre-traffic.js')).preTrafficChecks(config),
-});
+// The environment is checked when the module loads, so a bad value fails the first
+// invocation loudly (OptionsError naming the variable), and read again per invocation,
+// so a runner that sets variables around the call (the simulator, tests) is honoured.
+preTrafficConfig(process.env);
+
+export const handler = defineHook({ checks: () => preTrafficChecks(preTrafficConfig(process.env)) });

@@ -32,7 +32,7 @@ interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- CLI output is untyped JSON
+  json: any; // CLI output is untyped JSON; assertions check its shape
 }
 
 let emu: Emulator;

@@ -27,7 +27,7 @@ function hasBotocore(): boolean {
 const available = hasBotocore();
 
 interface Call { service: 'cloudwatch' | 'elbv2'; operation: string; params?: Record<string, unknown> }
-interface Result { status: number; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed XML
+interface Result { status: number; body: any } // botocore's parsed XML, untyped; assertions check its shape
 
 let emu: Emulator;
 let f: Fixture;

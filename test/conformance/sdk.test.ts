@@ -12,7 +12,7 @@ import { GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from
 import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Emulator } from '../../src/simulator/emulator/index.js';
 import { buildFixture } from './fixture.js';
@@ -50,6 +50,27 @@ async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: st
   }
   throw new Error('expected the call to fail');
 }
+
+describe('clients configured only by the environment (how hooks reach the emulator)', () => {
+  it('default clients follow AWS_ENDPOINT_URL', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL', emu.url);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    const before = emu.calls.length;
+    const [apps, alarms, alias, lbs] = await Promise.all([
+      new CodeDeployClient({}).send(new ListApplicationsCommand({})),
+      new CloudWatchClient({}).send(new DescribeAlarmsCommand({ AlarmNames: ['shop-api-errors'] })),
+      new LambdaClient({}).send(new GetAliasCommand({ FunctionName: 'shop-api', Name: 'live' })),
+      new ElasticLoadBalancingV2Client({}).send(new DescribeLoadBalancersCommand({})),
+    ]);
+    expect(apps.applications).toContain('shop-api');
+    expect(alarms.MetricAlarms?.[0]?.AlarmName).toBe('shop-api-errors');
+    expect(alias.Name).toBe('live');
+    expect(lbs.LoadBalancers?.[0]?.LoadBalancerArn).toBe(f.lbArn);
+    expect(emu.calls.slice(before).map((c) => c.service).sort()).toEqual(['cloudwatch', 'codedeploy', 'elbv2', 'lambda']);
+  });
+});
 
 describe('CodeDeploy (awsJson1_1) with @aws-sdk/client-codedeploy', () => {
   it('lists and gets applications, groups and configs', async () => {

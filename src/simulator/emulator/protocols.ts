@@ -5,6 +5,7 @@ import { cloudWatchOperations } from './handlers/cloudwatch.js';
 import { codeDeployOperations } from './handlers/codedeploy.js';
 import { elbv2Operations } from './handlers/elbv2.js';
 import { matchLambdaRoute } from './handlers/lambda.js';
+import { checkInputShape } from './handlers/input-shapes.js';
 import type { OperationTable } from './handlers/types.js';
 import { parseJsonBody, toJson } from './json-codec.js';
 import { parseQueryBody, queryError, queryResponse } from './query-codec.js';
@@ -86,6 +87,7 @@ function jsonRpc(call: IncomingCall, service: ServiceName, table: OperationTable
         throw new AwsServiceError(queryCompatible ? 'InvalidAction' : 'UnknownOperationException', `The operation ${operation} is not supported by the codedeploy-hooks emulator.`);
       }
       const input = parseJsonBody(call.body);
+      checkInputShape(operation, input);
       const out = await handler(input, world);
       return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': randomUUID() }, body: toJson(out ?? {}) };
     },
@@ -103,6 +105,7 @@ function query(service: ServiceName, table: OperationTable, operation: string, p
     async run(world) {
       const handler = Object.hasOwn(table, operation) ? table[operation] : undefined;
       if (!handler) throw new AwsServiceError('InvalidAction', `The action ${operation} is not valid for this web service.`);
+      checkInputShape(operation, params, 'ValidationError');
       const out = await handler(params, world);
       const requestId = randomUUID();
       return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: queryResponse(operation, xmlns, out ?? {}, requestId) };

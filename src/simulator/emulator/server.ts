@@ -77,8 +77,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const r: Route = route({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
-    const record: RecordedRequest = { service: r.service, operation: r.operation, time: world.now() };
-    world.requests.push(record);
+    const record = world.recordRequest({ service: r.service, operation: r.operation, time: world.now() });
 
     const fault = r.service === 'unknown' ? undefined : faults.take(r.service, r.operation);
     if (fault) {

@@ -1,3 +1,4 @@
+import { notifyAll } from './notify.js';
 import { AwsServiceError } from './aws-error.js';
 import { parseAlarmRule, evaluateAlarmRule } from './alarm-rule.js';
 import type { AlarmRuleNode } from './alarm-rule.js';
@@ -184,6 +185,8 @@ export class CloudWatchState {
     if (input.Metrics?.length) {
       if (input.MetricName || input.Namespace) throw new AwsServiceError('InvalidParameterCombination', 'Metrics cannot be combined with MetricName or Namespace.');
       if (input.Metrics.filter((q) => q.ReturnData !== false).length !== 1) throw validation('Exactly one element of Metrics must have ReturnData set to true.');
+      // Validates ids, expressions and metric stats the same way GetMetricData does.
+      getMetricData(this.metrics, { MetricDataQueries: input.Metrics, StartTime: 0, EndTime: 60_000 });
     } else {
       if (!input.MetricName || !input.Namespace) throw validation('The parameters MetricName and Namespace are required (or Metrics).');
       if (!input.Period || input.Period < 1) throw validation('The parameter Period is required.');
@@ -296,7 +299,7 @@ export class CloudWatchState {
         newState: { stateValue: to, stateReason: reason, ...(reasonData ? { stateReasonData: JSON.parse(reasonData) as unknown } : {}) },
       }),
     });
-    for (const l of [...this.listeners]) l(change);
+    notifyAll(this.listeners, change);
     return change;
   }
 

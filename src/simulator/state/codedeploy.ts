@@ -1,3 +1,4 @@
+import { notifyAll } from './notify.js';
 import { AwsServiceError } from './aws-error.js';
 import { predefinedDeploymentConfigs } from './deployment-configs.js';
 import type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
@@ -537,7 +538,7 @@ export class CodeDeployState {
     ev.status = input.status;
     ev.endTime = at;
     const report: HookReport = { executionId: exec.executionId, deploymentId: exec.deploymentId, lifecycleEventName: exec.lifecycleEventName, status: input.status, at };
-    for (const l of [...this.reportListeners]) l(report);
+    notifyAll(this.reportListeners, report);
     return report;
   }
 
@@ -601,7 +602,7 @@ export class CodeDeployState {
       this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'DEPLOYMENT_STOPPED', message: 'The deployment was stopped by a user request.' });
       return { status: 'Succeeded', statusMessage: 'Deployment stopped.' };
     }
-    for (const l of [...this.stopListeners]) l(req);
+    notifyAll(this.stopListeners, req);
     return { status: 'Pending', statusMessage: 'Stopping deployment.' };
   }
 

@@ -49,10 +49,22 @@ export function getMetricData(store: MetricStore, input: GetMetricDataInput): { 
   if (!(start < end)) throw validation('The parameter StartTime must be less than the parameter EndTime.');
   const byId = new Map<string, MetricDataQuery>();
   for (const q of queries) {
+    if (!q || typeof q !== 'object') throw validation('Each element of MetricDataQueries must be a structure.');
     if (!q.Id || !ID_RE.test(q.Id)) throw validation(`Invalid metric data query Id ${String(q.Id)}: it must start with a lowercase letter and contain only letters, digits and underscores.`);
     if (byId.has(q.Id)) throw validation(`The values for parameter id in MetricDataQueries are not unique: ${q.Id}.`);
     if (!!q.MetricStat === !!q.Expression) throw validation(`The parameter MetricDataQueries.member.${q.Id} must contain exactly one of MetricStat or Expression.`);
-    if (q.MetricStat && !(q.MetricStat.Period > 0)) throw validation(`The parameter MetricStat.Period of ${q.Id} must be a positive number of seconds.`);
+    if (q.MetricStat) {
+      const ms = q.MetricStat;
+      if (!(typeof ms.Period === 'number' && ms.Period > 0)) throw validation(`The parameter MetricStat.Period of ${q.Id} must be a positive number of seconds.`);
+      if (typeof ms.Stat !== 'string') throw validation(`The parameter MetricStat.Stat of ${q.Id} is required.`);
+      if (!ms.Metric || typeof ms.Metric.Namespace !== 'string' || typeof ms.Metric.MetricName !== 'string') {
+        throw validation(`The parameter MetricStat.Metric of ${q.Id} needs Namespace and MetricName.`);
+      }
+      if (ms.Metric.Dimensions !== undefined && !(Array.isArray(ms.Metric.Dimensions) && ms.Metric.Dimensions.every((d) => d && typeof d.Name === 'string' && typeof d.Value === 'string'))) {
+        throw validation(`The parameter MetricStat.Metric.Dimensions of ${q.Id} must be a list of {Name, Value}.`);
+      }
+    }
+    if (q.Expression !== undefined && typeof q.Expression !== 'string') throw validation(`The parameter Expression of ${q.Id} must be a string.`);
     byId.set(q.Id, q);
   }
   const periods = queries.map((q) => q.MetricStat?.Period ?? q.Period).filter((p): p is number => !!p);

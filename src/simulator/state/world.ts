@@ -27,6 +27,8 @@ export interface WorldOptions {
   now?: () => number;
   /** [0,1); default Math.random (alias weights) */
   random?: () => number;
+  /** How many requests `requests` keeps (oldest dropped first); default 100,000. */
+  maxRecordedRequests?: number;
 }
 
 export class World {
@@ -37,8 +39,9 @@ export class World {
   readonly cloudWatch: CloudWatchState;
   readonly lambda: LambdaState;
   readonly elbv2: Elbv2State;
-  /** Every API request the emulator served, in order. */
+  /** Every API request the emulator served, in order (bounded by maxRecordedRequests). */
   readonly requests: RecordedRequest[] = [];
+  private readonly maxRecordedRequests: number;
 
   constructor(opts: WorldOptions = {}) {
     this.region = opts.region ?? 'us-east-1';
@@ -49,6 +52,14 @@ export class World {
     this.cloudWatch = new CloudWatchState(base);
     this.lambda = new LambdaState({ ...base, random: opts.random ?? Math.random, cloudWatch: this.cloudWatch });
     this.elbv2 = new Elbv2State(base);
+    this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;
+  }
+
+  /** Appends to `requests`, dropping the oldest tenth when full (a long emulator run must not grow without bound). */
+  recordRequest(r: RecordedRequest): RecordedRequest {
+    if (this.requests.length >= this.maxRecordedRequests) this.requests.splice(0, Math.max(1, Math.floor(this.maxRecordedRequests / 10)));
+    this.requests.push(r);
+    return r;
   }
 
   /** Requests for one service (and operation), e.g. to count calls in a test. */

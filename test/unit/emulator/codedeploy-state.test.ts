@@ -137,3 +137,14 @@ describe('CodeDeploy world', () => {
     expect(t.status).toBe('Failed');
   });
 });
+
+describe('request log', () => {
+  it('keeps the newest requests when bounded', () => {
+    const world = createWorld({ maxRecordedRequests: 10 });
+    for (let i = 0; i < 25; i++) world.recordRequest({ service: 'lambda', operation: `Op${i}`, time: i });
+    expect(world.requests.length).toBeLessThanOrEqual(10);
+    expect(world.requests.at(-1)?.operation).toBe('Op24');
+    expect(world.callsTo('lambda', 'Op24')).toHaveLength(1);
+    expect(world.callsTo('lambda', 'Op0')).toHaveLength(0);
+  });
+});

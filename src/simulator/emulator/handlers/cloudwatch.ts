@@ -51,6 +51,13 @@ export const cloudWatchOperations: OperationTable = {
     for (const [i, d] of (data as MetricDatumInput[]).entries()) {
       if (!d || typeof d.MetricName !== 'string') throw new AwsServiceError('MissingParameter', `The parameter MetricData.member.${i + 1}.MetricName is required.`);
       if (d.Value !== undefined && !Number.isFinite(d.Value)) throw new AwsServiceError('InvalidParameterValue', `The value for parameter MetricData.member.${i + 1}.Value is not a number.`);
+      const sv = d.StatisticValues;
+      if (sv && !(['SampleCount', 'Sum', 'Minimum', 'Maximum'] as const).every((k) => Number.isFinite(sv[k]))) {
+        throw new AwsServiceError('MissingParameter', `MetricData.member.${i + 1}.StatisticValues needs numeric SampleCount, Sum, Minimum and Maximum.`);
+      }
+      if (d.Counts && (!d.Values || d.Counts.length !== d.Values.length)) {
+        throw new AwsServiceError('InvalidParameterValue', `MetricData.member.${i + 1}: Counts must have as many items as Values.`);
+      }
     }
     world.cloudWatch.putMetricData(ns, data as MetricDatumInput[]);
     return {};

@@ -1,0 +1,131 @@
+/**
+ * Fault matrix, CodeDeploy side: every CodeDeploy call a hook makes, under
+ * throttling, 500, 503, connection resets, slow answers and hangs, for a
+ * Lambda hook and an ECS hook; plus the two report errors CodeDeploy itself
+ * sends (already completed, unknown execution id).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../../src/simulator/emulator/index.js';
+import { Matrix, runCell, type CellSpec, type Expected, type Platform } from './harness.js';
+
+const matrix = new Matrix('Fault matrix — CodeDeploy');
+afterAll(() => matrix.print());
+
+const RESOLVE_OPS = ['GetDeployment', 'ListDeploymentTargets', 'GetDeploymentTarget', 'GetDeploymentGroup'] as const;
+const REPORT = 'PutLifecycleEventHookExecutionStatus';
+const PASSED = /^all \d enforced checks passed/;
+
+interface Kind {
+  label: string;
+  fault: (operation: string) => FaultSpec;
+  budgetMs: number;
+  /** Transient faults are recovered from; persistent ones leave the call unusable. */
+  persistent: boolean;
+}
+
+const KINDS: Kind[] = [
+  { label: 'throttle ×2', fault: (operation) => ({ service: 'codedeploy', operation, kind: 'throttle', times: 2 }), budgetMs: 3000, persistent: false },
+  { label: '500 ×2', fault: (operation) => ({ service: 'codedeploy', operation, kind: '500', times: 2 }), budgetMs: 3000, persistent: false },
+  { label: '503 ×2', fault: (operation) => ({ service: 'codedeploy', operation, kind: '503', times: 2 }), budgetMs: 3000, persistent: false },
+  { label: 'reset ×2', fault: (operation) => ({ service: 'codedeploy', operation, kind: 'reset', times: 2 }), budgetMs: 3000, persistent: false },
+  { label: 'slow (400 ms each)', fault: (operation) => ({ service: 'codedeploy', operation, kind: 'delay', delayMs: 400 }), budgetMs: 3000, persistent: false },
+  { label: 'hang ×1', fault: (operation) => ({ service: 'codedeploy', operation, kind: 'hang', times: 1 }), budgetMs: 4000, persistent: false },
+  { label: '503 always', fault: (operation) => ({ service: 'codedeploy', operation, kind: '503' }), budgetMs: 3000, persistent: true },
+  { label: 'hang always', fault: (operation) => ({ service: 'codedeploy', operation, kind: 'hang' }), budgetMs: 3000, persistent: true },
+];
+
+function cell(platform: Platform, operation: string, kind: Kind): CellSpec {
+  let expected: Expected = 'Succeeded';
+  let cause = PASSED;
+  if (kind.persistent) {
+    if (operation === REPORT) {
+      expected = 'unreported';
+      cause = /REPORT FAILED after \d+ attempt/;
+    } else if (operation === 'GetDeploymentGroup') {
+      // Only the alarm check needs the group: it errs, the others pass, the hook fails closed.
+      expected = 'Failed';
+      cause = /alarms error: could not read the deployment group's alarm configuration: .*GetDeploymentGroup failed/;
+    } else {
+      expected = 'Failed';
+      cause = new RegExp(`could not resolve the deployment: ${operation} failed after \\d+ attempt`);
+    }
+  }
+  return { name: `${operation} · ${kind.label}`, platform, budgetMs: kind.budgetMs, faults: [kind.fault(operation)], truth: 'healthy', expect: expected, cause };
+}
+
+describe.concurrent('CodeDeploy faults on each call the hook makes', () => {
+  for (const platform of ['Lambda', 'ECS'] as const) {
+    for (const operation of [...RESOLVE_OPS, REPORT]) {
+      for (const kind of KINDS) {
+        const spec = cell(platform, operation, kind);
+        it(`${platform} · ${spec.name} -> ${spec.expect}`, async () => {
+          matrix.add(await runCell(spec));
+        });
+      }
+    }
+  }
+});
+
+describe.concurrent('CodeDeploy report errors', () => {
+  for (const platform of ['Lambda', 'ECS'] as const) {
+    it(`${platform} · LifecycleEventAlreadyCompletedException (reported by another party while the checks ran) -> returns normally, no second report`, async () => {
+      const spec: CellSpec = {
+        name: 'LifecycleEventAlreadyCompleted',
+        platform,
+        budgetMs: 3000,
+        truth: 'healthy',
+        expect: 'Succeeded',
+        reportedElsewhere: true,
+        cause: /CodeDeploy already had a status for this lifecycle event/,
+        checks: (standard, env) => [
+          ...standard,
+          {
+            name: 'another invocation wins the race',
+            run: async () => {
+              env.world.codeDeploy.reportHookExecution({ deploymentId: env.deployed.deploymentId, lifecycleEventHookExecutionId: env.deployed.executionId, status: 'Failed' });
+              return { state: 'passed', reason: 'reported Failed from the world first' };
+            },
+          },
+        ],
+      };
+      const row = await runCell(spec);
+      // The world keeps the first status it was given.
+      expect(row.worldStatus).toBe('Failed');
+      matrix.add(row);
+    });
+
+    it(`${platform} · already reported before the invocation -> duplicate: checks skipped, nothing reported`, async () => {
+      // runCell's report invariants assume the hook reports; this cell checks its own.
+      const { setupCell, hookFor, acceptedReports, verdictLine, lambdaContext } = await import('./harness.js');
+      const env = await setupCell({ platform });
+      try {
+        env.world.codeDeploy.reportHookExecution({ deploymentId: env.deployed.deploymentId, lifecycleEventHookExecutionId: env.deployed.executionId, status: 'Succeeded' });
+        const started = Date.now();
+        const ctx = lambdaContext(3000);
+        const verdict = await hookFor({ platform }, env)(env.deployed.event, ctx);
+        expect(verdict.duplicate).toBe(true);
+        expect(verdict.checks).toEqual([]);
+        expect(env.world.callsTo('codedeploy', REPORT)).toHaveLength(0);
+        expect(acceptedReports(env.world)).toHaveLength(0);
+        expect(String(verdictLine(env.lines).reason)).toMatch(/duplicate invocation: .* already reported Succeeded; checks skipped, nothing reported/);
+        matrix.add({ cell: 'already reported before invocation', platform, status: verdict.status, reported: verdict.reported, worldStatus: 'Succeeded', acceptedReports: 0, ms: Date.now() - started, budgetMs: 3000, reason: verdict.reason });
+      } finally {
+        await env.dispose();
+      }
+    });
+
+    it(`${platform} · InvalidLifecycleEventHookExecutionIdException (execution id CodeDeploy does not know) -> no report accepted, code logged, handler returns`, async () => {
+      const row = await runCell({
+        name: 'InvalidLifecycleEventHookExecutionId',
+        platform,
+        budgetMs: 3000,
+        truth: 'healthy',
+        expect: 'unreported',
+        event: (d) => ({ DeploymentId: d.deploymentId, LifecycleEventHookExecutionId: 'not-an-execution-of-this-deployment' }),
+        cause: /REPORT FAILED after 1 attempt\(s\): InvalidLifecycleEventHookExecutionIdException/,
+      });
+      expect(row.worldStatus).toBe('none');
+      matrix.add(row);
+    });
+  }
+});
