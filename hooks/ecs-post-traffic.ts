@@ -36,10 +36,9 @@ export function ecsPostTrafficConfig(env: Env): EcsPostTrafficConfig {
   return config;
 }
 
-
-// The environment is checked when the module loads, so a bad value fails the first
-// invocation loudly (OptionsError naming the variable), and read again per invocation,
-// so a runner that sets variables around the call (the simulator, tests) is honoured.
+// The environment is checked when the module loads, so a bad value stops the function
+// from initialising with an OptionsError naming the variable, and read again at each
+// invocation, so a runner that sets variables around the call (the simulator) is honoured.
 ecsPostTrafficConfig(process.env);
 
 export const handler = defineHook({ checks: () => ecsPostTrafficChecks(ecsPostTrafficConfig(process.env)) });

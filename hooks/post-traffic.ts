@@ -37,10 +37,9 @@ export function postTrafficConfig(env: Env): PostTrafficConfig {
   return config;
 }
 
-
-// The environment is checked when the module loads, so a bad value fails the first
-// invocation loudly (OptionsError naming the variable), and read again per invocation,
-// so a runner that sets variables around the call (the simulator, tests) is honoured.
+// The environment is checked when the module loads, so a bad value stops the function
+// from initialising with an OptionsError naming the variable, and read again at each
+// invocation, so a runner that sets variables around the call (the simulator) is honoured.
 postTrafficConfig(process.env);
 
 export const handler = defineHook({ checks: () => postTrafficChecks(postTrafficConfig(process.env)) });

@@ -33,10 +33,9 @@ export function preTrafficConfig(env: Env): PreTrafficConfig {
   };
 }
 
-
-// The environment is checked when the module loads, so a bad value fails the first
-// invocation loudly (OptionsError naming the variable), and read again per invocation,
-// so a runner that sets variables around the call (the simulator, tests) is honoured.
+// The environment is checked when the module loads, so a bad value stops the function
+// from initialising with an OptionsError naming the variable, and read again at each
+// invocation, so a runner that sets variables around the call (the simulator) is honoured.
 preTrafficConfig(process.env);
 
 export const handler = defineHook({ checks: () => preTrafficChecks(preTrafficConfig(process.env)) });

@@ -26,9 +26,11 @@ export function lbDimension(arn: string): string {
   return arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
 }
 
+const NAME = 'green target group 5xx and health';
+
 export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
   return {
-    name: 'green target group 5xx and health',
+    name: NAME,
     async run(ctx: CheckContext): Promise<CheckOutcome> {
       const hook = ctx.hook;
       if (hook.platform !== 'ECS') return { state: 'error', reason: `target-group metrics need an ECS deployment, this is ${hook.platform}` };
@@ -51,7 +53,7 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
         { Name: 'LoadBalancer', Value: lbDimension(lbArn) },
       ];
       const check = metric({
-        name: this.name,
+        name: NAME,
         queries: [
           { Id: 'target5xx', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: dimensions }, Stat: 'Sum' } },
           { Id: 'unhealthy', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Dimensions: dimensions }, Stat: 'Maximum' } },

@@ -56,7 +56,8 @@ export class TimelinePrinter {
     this.write(`  Why: ${r.reason}\n`);
     for (const h of r.hooks) {
       const status = h.status === 'Succeeded' ? this.green(h.status) : h.status === 'NotRun' ? this.dim('not run') : this.red(h.status);
-      const checks = h.verdict ? `, ${h.verdict.checks.filter((c) => c.state === 'passed').length}/${h.verdict.checks.length} checks passed` : '';
+      const enforced = h.verdict?.checks.filter((c) => c.enforced) ?? [];
+      const checks = h.verdict ? `, ${enforced.filter((c) => c.state === 'passed').length}/${enforced.length} enforced checks passed` : '';
       const err = h.error ? `, ${h.error}` : '';
       this.write(`  Hook ${h.lifecycleEvent} (${h.functionName}): ${status}${checks}${err}\n`);
     }

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../../src/checks/index.js';
 import type { FaultSpec } from '../../src/simulator/emulator/index.js';
 import { Matrix, runCell, type CellSpec, type Expected, type Platform } from './harness.js';
-import { selfSignedCert } from './http-target.js';
+import { selfSignedCert, startGarbageEndpoint } from './http-target.js';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ALARM, FUNCTION } from './world-setup.js';
 
 const matrix = new Matrix('Fault matrix — CloudWatch, Lambda, ELBv2, HTTP target');
@@ -91,6 +93,15 @@ const BROKEN_LAMBDA: CellSpec[] = [
     cause: PASSED,
   },
   {
+    name: 'new version returns a 5 MiB payload',
+    platform: 'Lambda',
+    budgetMs: 3000,
+    truth: 'healthy',
+    expect: 'Succeeded',
+    cause: PASSED,
+    before: ({ world }) => world.lambda.setVersionHandler(FUNCTION, '2', async () => ({ statusCode: 200, body: JSON.stringify({ ok: true, pad: 'x'.repeat(5 * 1024 * 1024) }) })),
+  },
+  {
     name: 'new version throws (function error)',
     platform: 'Lambda',
     budgetMs: 3000,
@@ -167,6 +178,43 @@ const BROKEN_LAMBDA: CellSpec[] = [
       }),
   },
 ];
+
+const AWS_GARBAGE_CELLS: CellSpec[] = [
+  {
+    name: 'cloudwatch answers 200 with malformed JSON',
+    platform: 'Lambda',
+    budgetMs: 3000,
+    truth: 'healthy',
+    expect: 'Failed',
+    cause: /alarms error: DescribeAlarms failed: .*(JSON|Unexpected|Deserializ|SyntaxError)/i,
+    before: async (env) => {
+      const garbage = await startGarbageEndpoint('{"MetricAlarms": [{"AlarmName": "orders-new-v', 'application/x-amz-json-1.0');
+      env.cleanups.push(() => garbage.close());
+      env.clients.cloudWatch = new CloudWatchClient({ endpoint: garbage.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    },
+  },
+  {
+    name: 'elbv2 answers 200 with malformed XML',
+    platform: 'ECS',
+    budgetMs: 3000,
+    truth: 'healthy',
+    expect: 'Failed',
+    cause: /http GET \/health error: http: cannot resolve the base URL: DescribeListeners .*failed/,
+    before: async (env) => {
+      const garbage = await startGarbageEndpoint('<DescribeListenersResponse><DescribeListenersResult><Listeners><member><Port>80', 'text/xml');
+      env.cleanups.push(() => garbage.close());
+      env.clients.elbv2 = new ElasticLoadBalancingV2Client({ endpoint: garbage.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    },
+  },
+];
+
+describe.concurrent('AWS answers that do not parse', () => {
+  for (const spec of AWS_GARBAGE_CELLS) {
+    it(`${spec.platform} · ${spec.name} -> ${spec.expect}`, async () => {
+      matrix.add(await runCell(spec));
+    });
+  }
+});
 
 describe.concurrent('Lambda target misbehaving', () => {
   for (const spec of BROKEN_LAMBDA) {

@@ -37,6 +37,8 @@ export interface CellEnv {
   target?: Target;
   clients: HookClients;
   lines: string[];
+  /** Run when the cell is disposed (extra servers a cell started). */
+  cleanups: (() => Promise<void> | void)[];
 }
 
 export interface CellSpec {
@@ -124,10 +126,12 @@ export async function setupCell(spec: Pick<CellSpec, 'platform' | 'target' | 'tl
   } else {
     deployed = deployLambda(world);
   }
-  const env: CellEnv = { emu, world, deployed, ...(target ? { target } : {}), clients: emulatorClients(emu.url), lines: [] };
+  const env: CellEnv = { emu, world, deployed, ...(target ? { target } : {}), clients: emulatorClients(emu.url), lines: [], cleanups: [] };
   return {
     ...env,
+    cleanups: env.cleanups,
     async dispose() {
+      for (const cleanup of env.cleanups) await cleanup();
       for (const c of Object.values(env.clients)) (c as { destroy(): void }).destroy();
       await target?.close();
       await emu.close();

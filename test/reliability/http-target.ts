@@ -104,3 +104,23 @@ export async function startTarget(mode: TargetMode, tls?: { key: Buffer; cert: B
     },
   };
 }
+
+/** An "AWS endpoint" that answers every request 200 with `body` (malformed JSON or XML), for a single client. */
+export async function startGarbageEndpoint(body: string, contentType: string): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+  let hits = 0;
+  const server = createHttpServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': 'garbage' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits: () => hits,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

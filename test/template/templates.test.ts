@@ -5,7 +5,7 @@
  * transform, where the generated roles can be seen.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ValidateFunction } from 'ajv-draft-04';
 import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
@@ -28,6 +28,7 @@ const TEMPLATES = [
 const CONTROL = 'test/fixtures/templates/cdh007-no-auto-publish-alias.yaml';
 
 const inCi = process.env.CI === 'true';
+const isSam = (file: string): boolean => readFileSync(join(root, file), 'utf8').includes('AWS::Serverless-2016-10-31');
 
 /** Skip with the install hint locally; fail in CI. */
 function needTool(ctx: TestContext, missing: string | undefined): void {
@@ -41,7 +42,7 @@ let translated: Awaited<ReturnType<typeof samTranslate>>;
 
 beforeAll(async () => {
   const files = [...TEMPLATES, CONTROL].map((f) => join(root, f));
-  [lint, translated] = await Promise.all([cfnLint(files), samTranslate(files.filter((f) => readFileSync(f, 'utf8').includes('AWS::Serverless-2016-10-31')))]);
+  [lint, translated] = await Promise.all([cfnLint(files), samTranslate(files.filter((f) => isSam(relative(root, f))))]);
 }, 120_000);
 
 function translation(ctx: TestContext, file: string): Translation {
@@ -84,11 +85,13 @@ describe.each(TEMPLATES)('%s', (file) => {
     expect(lintFindings(ctx, file)).toEqual([]);
   });
 
-  it('translates with the SAM translator (when it is a SAM template)', (ctx) => {
-    if (!readFileSync(join(root, file), 'utf8').includes('AWS::Serverless-2016-10-31')) ctx.skip('plain CloudFormation: nothing to translate');
-    const result = translation(ctx, file);
-    expect('error' in result ? result.error : undefined).toBeUndefined();
-  });
+  // Plain CloudFormation templates have nothing to translate.
+  if (isSam(file)) {
+    it('translates with the SAM translator', (ctx) => {
+      const result = translation(ctx, file);
+      expect('error' in result ? result.error : undefined).toBeUndefined();
+    });
+  }
 
   it(`validates against ${SCHEMA}`, async () => {
     const validate = schemaValidator();
@@ -159,5 +162,26 @@ describe('template.yaml after the SAM transform', () => {
       expect(dims.ExecutedVersion['Fn::GetAtt'][1]).toBe('Version');
     }
     expect(resources.AppNewVersionLatencyAlarm.Properties.ExtendedStatistic).toBe('p99');
+  });
+});
+
+describe.each(['template.yaml', 'examples/ecs/template.yaml'])('%s esbuild wiring', (file) => {
+  it('points every esbuild function at an existing entry point whose bundle name matches its Handler', async () => {
+    const template = await readTemplate(join(root, file));
+    const resources = template.root.Resources as Record<string, any>;
+    const built = Object.entries(resources).filter(([, r]) => r.Metadata?.BuildMethod === 'esbuild');
+    expect(built.length).toBeGreaterThanOrEqual(2);
+    for (const [id, r] of built) {
+      const props = r.Properties;
+      const build = r.Metadata.BuildProperties;
+      expect(build.Format, id).toBe('esm');
+      expect(build.OutExtension, id).toEqual(['.js=.mjs']);
+      expect(build.EntryPoints, id).toHaveLength(1);
+      const entry = join(root, dirname(file), props.CodeUri, build.EntryPoints[0]);
+      expect(existsSync(entry), `${id}: ${relative(root, entry)} exists`).toBe(true);
+      const [module, exported] = String(props.Handler).split('.');
+      expect(module, id).toBe(basename(entry, '.ts'));
+      expect(readFileSync(entry, 'utf8'), `${id}: ${relative(root, entry)} exports ${exported}`).toMatch(new RegExp(`export (const|async function|function) ${exported}\\b`));
+    }
   });
 });

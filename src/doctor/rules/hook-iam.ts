@@ -4,8 +4,8 @@
  * invoke the new version because its grant misses qualified ARNs (CDH003).
  */
 import type { Finding, Rule } from '../finding.js';
-import { mentionedIds, shape, staticPrefix } from '../intrinsics.js';
-import { deployments, functionRole, functions, parameters, roleResource, statementsFor, type Deployment, type FunctionInfo } from '../model.js';
+import { mentionedIds, refTarget, shape, staticPrefix } from '../intrinsics.js';
+import { deployments, functionRole, functions, parameters, resourceType, roleResource, statementsFor, type Deployment, type FunctionInfo } from '../model.js';
 import type { Template } from '../template-reader.js';
 
 const HOOK_PREFIX = 'CodeDeployHook_';
@@ -105,6 +105,13 @@ const hookCannotReport: Rule = {
   },
 };
 
+function isVersionRef(t: Template, value: unknown): boolean {
+  const text = shape(value);
+  if (/^\$\{[A-Za-z0-9]+\.Version\}$/.test(text)) return true;
+  const id = refTarget(value);
+  return id !== undefined && resourceType(t, id) === 'AWS::Lambda::Version';
+}
+
 const invokeNotQualified: Rule = {
   id: 'CDH003',
   title: 'Pre-traffic invoke permission does not cover qualified ARNs',
@@ -116,7 +123,8 @@ const invokeNotQualified: Rule = {
       const grants = statementsFor(role, 'lambda:InvokeFunction');
       if (role.external || grants.length === 0) continue;
       const resources = grants.flatMap((s) => s.resources.map((r) => ({ r, s })));
-      const covers = resources.some(({ r }) => r === '*' || shape(r).endsWith('*'));
+      // `*` suffixes cover every version; `!Ref Fn.Version` (a version ARN) is itself qualified.
+      const covers = resources.some(({ r }) => r === '*' || shape(r).endsWith('*') || isVersionRef(t, r));
       if (covers) continue;
       const first = resources.find(({ r }) => mentionedIds(r).has(deployment.functionId)) ?? resources[0];
       out.push({

@@ -44,6 +44,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
 
 function check(t: Template, resource: string, map: Record<string, unknown>, base: Path, known: readonly string[], where: string, strict: boolean): Finding[] {
   const out: Finding[] = [];
+  // An intrinsic (`!If`, `!Ref`…) in place of the map is resolved at deploy time; nothing to spell-check.
+  if (Object.keys(map).some((k) => k === 'Ref' || k.startsWith('Fn::'))) return out;
   for (const key of Object.keys(map)) {
     if (known.includes(key) || OTHER_FUNCTION_KEYS.includes(key)) continue;
     const suggestion = closestKey(key, known);

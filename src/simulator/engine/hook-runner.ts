@@ -7,6 +7,7 @@
  * first; the report itself arrives separately, through the emulated API.
  */
 import { randomUUID } from 'node:crypto';
+import { format } from 'node:util';
 import type { HookVerdict } from '../../types.js';
 import type { ScenarioHook } from '../scenario/types.js';
 import { importFunction } from './module-loader.js';
@@ -29,7 +30,7 @@ export interface AwsEnvironment {
 }
 
 export async function loadHook(hook: ScenarioHook): Promise<HookHandler> {
-  return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`);
+  return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`, { fresh: true });
 }
 
 export async function invokeHook(
@@ -122,9 +123,14 @@ function captureOutput(into: string[]): () => void {
   };
   process.stdout.write = grab as typeof process.stdout.write;
   process.stderr.write = grab as typeof process.stderr.write;
+  // Test runners replace console methods with their own; catch those too.
+  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const saved = methods.map((m) => console[m]);
+  for (const m of methods) console[m] = (...args: unknown[]) => void into.push(`${format(...args)}\n`);
   return () => {
     process.stdout.write = out;
     process.stderr.write = err;
+    methods.forEach((m, i) => (console[m] = saved[i]!));
   };
 }
 

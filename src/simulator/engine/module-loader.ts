@@ -15,15 +15,25 @@ export class SimulatorSetupError extends HookError {
   }
 }
 
+let instance = 0;
+
+/**
+ * Imports `file` and returns its export `exportName`. With `fresh`, the module
+ * gets a new instance (a query string on its URL), as a new Lambda function
+ * would: hook modules keep SDK clients between invocations, and a client
+ * made for one simulation's emulator must not be reused by the next.
+ */
 export async function importFunction<T extends (...args: never[]) => unknown>(
   file: string,
   exportName: string,
   what: string,
+  opts: { fresh?: boolean } = {},
 ): Promise<T> {
   if (!existsSync(file)) throw new SimulatorSetupError(`${what} module not found: ${file}`);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const url = pathToFileURL(file).href + (opts.fresh ? `?simulation=${++instance}` : '');
+    mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new SimulatorSetupError(`${what} module ${file} cannot be imported: ${message}`, { cause: err });

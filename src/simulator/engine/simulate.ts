@@ -232,10 +232,10 @@ function subscribeTrafficFlush(run: DeploymentRun, flush: () => void): () => voi
   };
 }
 
-function passedText(h: { status: string; verdict?: { checks: { state: string }[] } }): string {
+function passedText(h: { status: string; verdict?: { checks: { state: string; enforced: boolean }[] } }): string {
   if (!h.verdict) return h.status.toLowerCase();
-  const passed = h.verdict.checks.filter((c) => c.state === 'passed').length;
-  return `${passed}/${h.verdict.checks.length} checks passed`;
+  const enforced = h.verdict.checks.filter((c) => c.enforced);
+  return `${enforced.filter((c) => c.state === 'passed').length}/${enforced.length} enforced checks passed`;
 }
 
 /** CodeDeploy rolls back with a new deployment (creator codeDeployRollback) linked both ways. */

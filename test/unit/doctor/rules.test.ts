@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { diagnose, readTemplate, RULES, type Finding } from '../../../src/doctor/index.js';
+import { diagnose, parseTemplate, readTemplate, RULES, type Finding } from '../../../src/doctor/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = join(root, 'test/fixtures/templates');
@@ -22,7 +22,7 @@ const FLAGGED: [file: string, rule: string, severity: 'error' | 'warning', resou
   ['cdh004-hook-traffic-shifted.yaml', 'CDH004', 'error', 'PreTrafficHook', /inherited from Globals/],
   ['cdh005-missing-hook.yaml', 'CDH005', 'error', 'AppFunction', /PostTrafficHookFunction, which is not a resource/],
   ['cdh006-misspelled-preference.yaml', 'CDH006', 'error', 'AppFunction', /did you mean 'DeploymentPreference'/],
-  ['cdh006-misspelled-hook-keys.yaml', 'CDH006', 'error', 'AppFunction', /did you mean 'PreTraffic'/],
+  ['cdh006-misspelled-hook-keys.yaml', 'CDH006', 'error', 'AppFunction', /'PreTrafic' .*did you mean 'PreTraffic'/],
   ['cdh007-no-auto-publish-alias.yaml', 'CDH007', 'error', 'AppFunction', /no AutoPublishAlias/],
   ['cdh008-no-executed-version.yaml', 'CDH008', 'warning', 'NewVersionErrors', /no ExecutedVersion/],
   ['cdh008-alias-mismatch.yaml', 'CDH008', 'warning', 'NewVersionErrors', /not the alias live/],
@@ -36,7 +36,7 @@ const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-c
 describe('doctor rules', () => {
   it.each(FLAGGED)('%s is flagged with %s', async (file, rule, severity, resource, mentions) => {
     const findings = await findingsOf(file);
-    const hit = findings.find((f) => f.rule === rule && f.resource === resource);
+    const hit = findings.find((f) => f.rule === rule && f.resource === resource && mentions.test(f.message));
     expect(hit, JSON.stringify(findings, null, 2)).toBeDefined();
     expect(hit!.severity).toBe(severity);
     expect(hit!.message).toMatch(mentions);
@@ -60,6 +60,11 @@ describe('doctor rules', () => {
     expect(onDisk).toEqual([...FLAGGED.map(([f]) => f), ...CLEAN].sort());
   });
 
+  it('flags both the misspelled Hook key and the misspelled event inside it', async () => {
+    const messages = (await findingsOf('cdh006-misspelled-hook-keys.yaml')).map((f) => f.message);
+    expect(messages).toEqual([expect.stringContaining("did you mean 'Hooks'"), expect.stringContaining("did you mean 'PreTraffic'")]);
+  });
+
   it('points at the line of the offending key', async () => {
     const [hit] = (await findingsOf('cdh006-misspelled-preference.yaml')).filter((f) => f.rule === 'CDH006');
     const text = (await import('node:fs')).readFileSync(join(fixtures, 'cdh006-misspelled-preference.yaml'), 'utf8').split('\n');
@@ -74,5 +79,58 @@ describe('doctor rules', () => {
 
   it.each(['template.yaml', 'examples/ecs/template.yaml'])('the shipped %s has no findings', async (file) => {
     expect(diagnose(await readTemplate(join(root, file)))).toEqual([]);
+  });
+});
+
+describe('doctor rules without enough evidence stay quiet', () => {
+  const base = (hook: string, extra = ''): string => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  App:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: AllAtOnce
+        Hooks:
+          PreTraffic: CodeDeployHook_pre
+  Hook:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: CodeDeployHook_pre
+      Runtime: nodejs24.x
+      Timeout: 60
+      DeploymentPreference:
+        Enabled: 'false'
+${hook}
+${extra}`;
+  const rules = (text: string): string[] => diagnose(parseTemplate(text, 't.yaml')).map((f) => `${f.rule} ${f.resource}`);
+
+  it('accepts an invoke grant on !Ref Fn.Version (a qualified ARN) and a hook named by its literal FunctionName', () => {
+    expect(rules(base(`      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [codedeploy:PutLifecycleEventHookExecutionStatus]
+              Resource: !Sub arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/*
+            - Effect: Allow
+              Action: lambda:InvokeFunction
+              Resource: !Ref App.Version`))).toEqual([]);
+  });
+
+  it('does not guess about roles outside the template or managed policies it cannot read', () => {
+    expect(rules(base('      Role: !Ref HookRoleArn', 'Parameters:\n  HookRoleArn:\n    Type: String'))).toEqual([]);
+    expect(rules(base('      Policies:\n        - AWSCodeDeployFullAccess'))).toEqual([]);
+  });
+
+  it('flags a missing report permission when only the basic execution policy is attached', () => {
+    expect(rules(base('      Policies:\n        - AWSLambdaBasicExecutionRole'))).toEqual(['CDH002 Hook']);
+  });
+
+  it('sees wildcard actions as granting the report permission', () => {
+    expect(rules(base(`      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: codedeploy:Put*
+              Resource: !Sub arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/*`))).toEqual([]);
   });
 });

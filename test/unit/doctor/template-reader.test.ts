@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTemplate, TemplateError } from '../../../src/doctor/index.js';
 import { mentionedIds, shape, staticPrefix } from '../../../src/doctor/intrinsics.js';
 import { closestKey, editDistance } from '../../../src/doctor/rules/misspelled-keys.js';
+import { actionMatches } from '../../../src/doctor/model.js';
 
 const YAML = `Parameters:
   Prefix:
@@ -82,5 +83,25 @@ describe('key suggestions', () => {
     ['Hooks', ['Hooks'], undefined],
   ])('suggests for %s', (key, known, expected) => {
     expect(closestKey(key, known)).toBe(expected);
+  });
+});
+
+describe('IAM action patterns', () => {
+  it.each([
+    ['codedeploy:*', 'codedeploy:PutLifecycleEventHookExecutionStatus', true],
+    ['CodeDeploy:put*', 'codedeploy:PutLifecycleEventHookExecutionStatus', true],
+    ['*', 'lambda:InvokeFunction', true],
+    ['lambda:Invoke?unction', 'lambda:InvokeFunction', true],
+    ['lambda:InvokeAsync', 'lambda:InvokeFunction', false],
+    ['codedeploy:Get*', 'codedeploy:PutLifecycleEventHookExecutionStatus', false],
+    ['**************codedeploy:', 'codedeploy:PutLifecycleEventHookExecutionStatus', false],
+  ])('%s matches %s: %s', (pattern, action, expected) => {
+    expect(actionMatches(pattern, action)).toBe(expected);
+  });
+
+  it('stays fast on long runs of wildcards', () => {
+    const started = performance.now();
+    expect(actionMatches(`${'*a'.repeat(200)}b`, 'a'.repeat(5000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
