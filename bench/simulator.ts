@@ -34,7 +34,8 @@ export async function benchSimulator(): Promise<SimulatorFigures> {
         name,
         wallMs: Math.round(performance.now() - t),
         status: result.status,
-        asExpected: result.expect === undefined ? 'no expectation' : result.expect === result.status,
+        // As the CLI reads it: a stopped (rolled back) deployment did not succeed.
+        asExpected: result.expect === undefined ? 'no expectation' : result.expect === (result.status === 'Succeeded' ? 'Succeeded' : 'Failed'),
         simulatedSeconds: Math.round(result.simulatedSeconds),
         timeScale: result.timeScale,
       });

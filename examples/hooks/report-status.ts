@@ -11,7 +11,7 @@ interface HookEvent {
   LifecycleEventHookExecutionId: string;
 }
 
-export async function handler(event: HookEvent): Promise<{ status: string }> {
+export async function handler(event: HookEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<{ status: string; remainingMs?: number }> {
   const status = process.env.REPORT_STATUS === 'Failed' ? 'Failed' : 'Succeeded';
   const delay = Number(process.env.REPORT_DELAY_MS ?? 0);
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -23,5 +23,5 @@ export async function handler(event: HookEvent): Promise<{ status: string }> {
       status,
     }),
   );
-  return { status };
+  return { status, ...(context?.getRemainingTimeInMillis ? { remainingMs: context.getRemainingTimeInMillis() } : {}) };
 }

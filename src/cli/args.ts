@@ -1,15 +1,9 @@
-/** Thin wrapper over node:util parseArgs turning its errors into CliUsageError. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+/** Wraps node:util parseArgs (called by `parse`) so that its errors become CliUsageError naming the command. */
 import { CliUsageError } from './usage.js';
 
-export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
-  command: string,
-  argv: string[],
-  options: T,
-  allowPositionals = false,
-) {
+export function withUsageErrors<T>(command: string, parse: () => T): T {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parse();
   } catch (err) {
     // parseArgs messages are already precise ("Unknown option '--foo'"); keep only the first line.
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -3,24 +3,27 @@ import { builtinScenarioNames, DEFAULT_SCENARIO, loadScenario } from '../simulat
 import { originalStdoutWrite } from '../simulator/engine/hook-runner.js';
 import { simulate } from '../simulator/engine/simulate.js';
 import { reportFormatOf, writeReport } from '../simulator/report/write-report.js';
-import { parseCliArgs, positiveNumber } from './args.js';
+import { parseArgs } from 'node:util';
+import { positiveNumber, withUsageErrors } from './args.js';
 import { TimelinePrinter } from './timeline-printer.js';
 import { CliUsageError } from './usage.js';
 
 export async function runSimulateCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs(
-    'simulate',
-    argv,
-    {
-      scenario: { type: 'string', short: 's' },
-      'time-scale': { type: 'string', short: 't' },
-      report: { type: 'string', short: 'r', multiple: true },
-      verbose: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      list: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
+  const { values, positionals } = withUsageErrors('simulate', () =>
+    parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        scenario: { type: 'string', short: 's' },
+        'time-scale': { type: 'string', short: 't' },
+        report: { type: 'string', short: 'r', multiple: true },
+        verbose: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
   );
   if (values.help) {
     const { helpText } = await import('./usage.js');

@@ -8,7 +8,7 @@
  */
 import type { HookVerdict } from '../types.js';
 import { startEmulator, type Emulator } from '../simulator/emulator/index.js';
-import { createWorld, type EcsTaskSetInfo, type World } from '../simulator/state/index.js';
+import { createWorld, type World } from '../simulator/state/index.js';
 import { loadScenario } from '../simulator/scenario/loader.js';
 import type { Scenario } from '../simulator/scenario/types.js';
 import { setupWorld, type WorldSetup } from '../simulator/engine/setup-world.js';
@@ -16,14 +16,16 @@ import { attachLambdaCode } from '../simulator/engine/lambda-deployment.js';
 import { importFunction } from '../simulator/engine/module-loader.js';
 import { startTaskServer, versionInvoke, type AppHandler } from '../simulator/engine/app-versions.js';
 import { startListeners, type EcsNetwork } from '../simulator/engine/ecs-deployment.js';
-import { applyEnv } from '../simulator/engine/hook-runner.js';
+import { applyEnv, captureOutput } from '../simulator/engine/hook-runner.js';
+import { forwardTo, serially, stableEndpoint } from './stable-endpoint.js';
+import { greenRunsAt, hookEventOf, stageDeployment } from './stage.js';
 import { seededRandom } from '../simulator/engine/random.js';
 import { substituteAll } from '../simulator/scenario/placeholders.js';
-import { OptionsError } from '../errors.js';
 
 export { startEmulator } from '../simulator/emulator/index.js';
 export { createWorld, World } from '../simulator/state/index.js';
 export { loadScenario, parseScenario } from '../simulator/scenario/loader.js';
+export { stageDeployment } from './stage.js';
 
 export type HookHandlerLike = (event: { DeploymentId: string; LifecycleEventHookExecutionId: string }, context: { getRemainingTimeInMillis(): number }) => unknown;
 
@@ -36,6 +38,8 @@ export interface RunHookOptions {
   timeoutSeconds?: number;
   /** Extra env vars for the run (merged over the scenario hook's env). */
   env?: Record<string, string>;
+  /** Set false to let the hook's output reach stdout instead of `result.logs`. @default true */
+  quiet?: boolean;
   /** Called with the running emulator before the hook runs (inject faults, flip alarms). */
   before?: (env: TestEnvironment) => void | Promise<void>;
 }
@@ -55,6 +59,8 @@ export interface RunHookResult {
   lifecycleEvent: string;
   world: World;
   durationMs: number;
+  /** What the hook printed (its verdict log line, console output). */
+  logs: string;
 }
 
 /** A running emulator with the scenario's world, for tests that drive hooks themselves. */
@@ -71,7 +77,7 @@ export interface TestEnvironment {
 }
 
 /** Starts the emulator with the scenario's world (Lambda code attached, ECS listeners up). */
-export async function startTestEnvironment(scenarioRef: string | Scenario = 'lambda-canary-healthy', opts: { greenStarted?: boolean } = {}): Promise<TestEnvironment> {
+export async function startTestEnvironment(scenarioRef: string | Scenario = 'lambda-canary-healthy', opts: { greenStarted?: boolean; port?: number } = {}): Promise<TestEnvironment> {
   const scenario = typeof scenarioRef === 'string' ? loadScenario(scenarioRef) : scenarioRef;
   const world = createWorld({ random: seededRandom(scenario.seed + 2) });
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
@@ -82,7 +88,7 @@ export async function startTestEnvironment(scenarioRef: string | Scenario = 'lam
       net = await startListeners(scenario);
       closers.push(...net.closers.map((c) => c));
     }
-    const emulator = await startEmulator({ world, port: 0 });
+    const emulator = await startEmulator({ world, port: opts.port ?? 0 });
     closers.push(() => emulator.close());
     const setup = setupWorld(world, scenario, { endpoint: emulator.url, ...(net ? { ports: { production: net.production.port, test: net.test.port } } : {}) });
     if (scenario.platform === 'Lambda') attachLambdaCode(world, scenario, app);
@@ -114,61 +120,35 @@ export async function startTestEnvironment(scenarioRef: string | Scenario = 'lam
   }
 }
 
-const ECS_ORDER = ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
-const LAMBDA_ORDER = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
-
 /**
  * Runs `handler` once, in-process, as CodeDeploy would invoke it for `lifecycleEvent`
  * of a deployment of the scenario, and returns what it returned and reported.
  */
-export async function runHook(handler: HookHandlerLike, opts: RunHookOptions = {}): Promise<RunHookResult> {
+export function runHook(handler: HookHandlerLike, opts: RunHookOptions = {}): Promise<RunHookResult> {
+  return serially(() => runHookNow(handler, opts));
+}
+
+async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promise<RunHookResult> {
   const scenario = typeof opts.scenario === 'object' ? opts.scenario : loadScenario(opts.scenario ?? 'lambda-canary-healthy');
-  const order = scenario.platform === 'ECS' ? ECS_ORDER : LAMBDA_ORDER;
-  const lifecycleEvent = opts.lifecycleEvent ?? scenario.hooks[0]?.lifecycleEvent ?? (scenario.platform === 'ECS' ? 'AfterAllowTestTraffic' : 'BeforeAllowTraffic');
-  if (!order.includes(lifecycleEvent) || !/^(Before|After)/.test(lifecycleEvent)) {
-    throw new OptionsError('lifecycleEvent', `expected one of ${order.filter((e) => /^(Before|After)/.test(e)).join(', ')} for a ${scenario.platform} scenario, got ${JSON.stringify(lifecycleEvent)}`);
-  }
-  const index = order.indexOf(lifecycleEvent);
-  const env = await startTestEnvironment(scenario, { greenStarted: index > order.indexOf('Install') || scenario.platform === 'Lambda' });
+  const lifecycleEvent = hookEventOf(scenario, opts.lifecycleEvent);
+  const env = await startTestEnvironment(scenario, { greenStarted: greenRunsAt(scenario, lifecycleEvent) });
   try {
     const { world, setup } = env;
     const cd = world.codeDeploy;
-    const { current, target } = scenario.versions;
-    const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
-    // Traffic as it stands at this event: all on the new version once AllowTraffic is done.
-    const afterAllTraffic = index > order.indexOf('AllowTraffic');
-    let deploymentId: string;
-    if (scenario.platform === 'Lambda') {
-      const { functionName, alias } = scenario.lambda!;
-      deploymentId = cd.createDeployment({ ...base, lambdaTarget: { functionName, functionAlias: alias, currentVersion: current.version, targetVersion: target.version, targetVersionWeight: afterAllTraffic ? 100 : 0 } }).deploymentId;
-      if (afterAllTraffic) world.lambda.updateAliasRouting(functionName, alias, target.version);
-    } else {
-      const ecs = scenario.ecs!;
-      const res = setup.ecs!;
-      const net = env.net!;
-      const taskSets: EcsTaskSetInfo[] = [{ identifer: `ecs-svc/${ecs.service}-blue`, desiredCount: 1, pendingCount: 0, runningCount: 1, status: 'PRIMARY', trafficWeight: afterAllTraffic ? 0 : 100, targetGroup: { name: ecs.targetGroups[0] }, taskSetLabel: 'Blue' }];
-      if (index > order.indexOf('Install')) {
-        taskSets.push({ identifer: `ecs-svc/${ecs.service}-green`, desiredCount: 1, pendingCount: 0, runningCount: 1, status: 'ACTIVE', trafficWeight: afterAllTraffic ? 100 : 0, targetGroup: { name: ecs.targetGroups[1] }, taskSetLabel: 'Green' });
-      }
-      deploymentId = cd.createDeployment({ ...base, ecsTarget: { clusterName: ecs.cluster, serviceName: ecs.service, taskSets } }).deploymentId;
-      if (index > order.indexOf('AllowTestTraffic')) {
-        net.test.setGreenWeight(100);
-        world.elbv2.setListenerWeights(res.testListenerArn, [{ TargetGroupArn: res.greenTargetGroupArn, Weight: 1 }]);
-      }
-      if (afterAllTraffic) {
-        net.production.setGreenWeight(100);
-        world.elbv2.setListenerWeights(res.productionListenerArn, [{ TargetGroupArn: res.greenTargetGroupArn, Weight: 1 }]);
-      }
-    }
-    for (const ev of order.slice(0, index)) cd.completeLifecycleEvent(deploymentId, ev, 'Succeeded');
-    const exec = cd.createHookExecution(deploymentId, lifecycleEvent);
+    const { deploymentId, executionId } = stageDeployment(env, lifecycleEvent);
+    const exec = cd.hookExecutions.get(executionId)!;
     await opts.before?.(env);
 
     const hook = scenario.hooks.find((h) => h.lifecycleEvent === lifecycleEvent);
     const timeoutSeconds = opts.timeoutSeconds ?? hook?.timeoutSeconds ?? 60;
     const started = Date.now();
     const deadline = started + timeoutSeconds * 1000;
-    const restore = applyEnv({ ...substituteAll(hook?.env ?? {}, setup.vars), ...(opts.env ?? {}), ...env.env });
+    // The hook reaches this emulator through the process-wide forwarder (see stable-endpoint.ts).
+    const endpoint = await stableEndpoint();
+    forwardTo(env.emulator.port);
+    const restore = applyEnv({ ...substituteAll(hook?.env ?? {}, setup.vars), ...(opts.env ?? {}), ...env.env, AWS_ENDPOINT_URL: endpoint });
+    const logs: string[] = [];
+    const restoreOutput = opts.quiet === false ? () => undefined : captureOutput(logs);
     let returned: unknown;
     let error: unknown;
     let threw = false;
@@ -181,7 +161,9 @@ export async function runHook(handler: HookHandlerLike, opts: RunHookOptions = {
       threw = true;
       error = err;
     } finally {
+      restoreOutput();
       restore();
+      forwardTo(undefined);
     }
     const record = cd.hookExecutions.get(exec.executionId);
     const result: RunHookResult = {
@@ -192,6 +174,7 @@ export async function runHook(handler: HookHandlerLike, opts: RunHookOptions = {
       lifecycleEvent,
       world,
       durationMs: Date.now() - started,
+      logs: logs.join(''),
     };
     if (isVerdict(returned)) result.verdict = returned;
     if (threw) result.error = error;

@@ -24,6 +24,9 @@ import {
 import { OptionsError } from '../../src/errors.js';
 import { FUZZ_RUNS } from './runs.js';
 
+/** `npm run fuzz` runs 10,000 cases per property: give each property time in proportion. */
+const FUZZ_TIMEOUT_MS = Math.max(30_000, FUZZ_RUNS * 40);
+
 type Factory = (options: never) => unknown;
 
 /** Values that are often almost right: the edges validators get wrong. */
@@ -174,9 +177,29 @@ describe('Fuzz: check factory option validation', () => {
       // The generators must reach both sides, or the property says little.
       expect(seen.rejected).toBeGreaterThan(0);
       expect(seen.accepted).toBeGreaterThan(0);
-    });
+    }, FUZZ_TIMEOUT_MS);
 
   }
+
+  // Deterministic companion of what the fuzzer found: null, [] or a primitive where an
+  // object option is expected must be named, not dereferenced.
+  it('null, a number or a string for any option is an OptionsError or accepted in every factory, never a TypeError', () => {
+    const leaks: string[] = [];
+    for (const f of SPECS) {
+      for (const base of f.valid) {
+        for (const key of [...f.keys, 'name', 'timeoutMs', 'retry', 'enforce']) {
+          for (const bad of [null, 7, 'x', [], true]) {
+            try {
+              classify(f, { ...base, [key]: bad });
+            } catch (error) {
+              leaks.push(`${f.name}.${key} = ${JSON.stringify(bad)}: ${(error as Error).message.replace(/^.*threw /, '')}`);
+            }
+          }
+        }
+      }
+    }
+    expect([...new Set(leaks)]).toEqual([]);
+  });
 
   // Deterministic companion of what the fuzzer found: a value with no string form
   // (a null-prototype object) must be rejected by name, not crash the message builder.
@@ -222,7 +245,7 @@ describe('Fuzz: synthetic event builders', () => {
         }),
         { numRuns: FUZZ_RUNS },
       );
-    });
+    }, FUZZ_TIMEOUT_MS);
   }
 });
 

@@ -3,10 +3,9 @@
  * object trees (as JSON and as YAML) and the fixture templates with one value
  * changed either give well-formed findings or a TemplateError naming the file
  * — never another exception, and never a hang. Each run goes to a child
- * process (doctor-child.ts) and is bounded in wall-clock time: a run that does
+ * process (fuzz-child.ts, via bounded-runner.ts) and is bounded in wall-clock time: a run that does
  * not answer within PER_RUN_MS is killed and fails the property with its input.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +13,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseTemplate } from '../../src/doctor/index.js';
-import type { DoctorAnswer } from './doctor-child.js';
+import { BoundedRunner } from './bounded-runner.js';
 import { FUZZ_RUNS } from './runs.js';
+
+/** `npm run fuzz` runs 10,000 cases per property: give each property time in proportion. */
+const FUZZ_TIMEOUT_MS = Math.max(30_000, FUZZ_RUNS * 40);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = resolve(here, '../fixtures/templates');
@@ -23,62 +25,20 @@ const FILE = 'fuzz-template.yaml';
 /** One template of a few KiB must be read and diagnosed well within this. */
 const PER_RUN_MS = 3000;
 
-/** A long-lived child that runs one case at a time; killed and restarted after a hang. */
-class DoctorRunner {
-  private child?: ChildProcess;
-  private next = 0;
-
-  private async start(): Promise<ChildProcess> {
-    const child = fork(join(here, 'doctor-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('doctor child did not start within 20 s')), 20_000);
-      child.once('message', () => (clearTimeout(timer), ok()));
-      child.once('exit', (code) => (clearTimeout(timer), fail(new Error(`doctor child exited with ${code}`))));
-    });
-    this.child = child;
-    return child;
-  }
-
-  /** The child's answer, or 'timeout' (the child is then killed). */
-  async run(text: string): Promise<DoctorAnswer | 'timeout'> {
-    const child = this.child ?? (await this.start());
-    const id = this.next++;
-    return new Promise((done) => {
-      const onMessage = (m: DoctorAnswer) => {
-        if (m.id !== id) return;
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        done(m);
-      };
-      const timer = setTimeout(() => {
-        child.off('message', onMessage);
-        child.kill('SIGKILL');
-        this.child = undefined;
-        done('timeout');
-      }, PER_RUN_MS);
-      child.on('message', onMessage);
-      child.send({ id, text, file: FILE });
-    });
-  }
-
-  close(): void {
-    this.child?.kill('SIGKILL');
-    this.child = undefined;
-  }
-}
-
-const runner = new DoctorRunner();
+const runner = new BoundedRunner(PER_RUN_MS);
 beforeAll(async () => {
-  await runner.run('Resources: {}'); // start the child outside any test's budget
+  await runner.run('doctor', 'Resources: {}', FILE); // start the child outside any test's budget
 }, 30_000);
 afterAll(() => runner.close());
 
 /** Fails (with the input) unless the answer is well-formed findings or a TemplateError. */
 async function check(text: string): Promise<void> {
-  const answer = await runner.run(text);
+  const answer = await runner.run('doctor', text, FILE);
   if (answer === 'timeout') throw new Error(`the doctor did not finish within ${PER_RUN_MS} ms on:\n${text.slice(0, 800)}`);
-  if (answer.kind === 'crash') throw new Error(`the doctor threw ${answer.name} while ${answer.stage === 'parse' ? 'reading' : 'diagnosing'}: ${answer.message}\n--- input ---\n${text.slice(0, 800)}`);
-  if (answer.kind === 'template-error') {
+  if (answer.kind === 'crash') throw new Error(`the doctor threw ${answer.name} while ${answer.stage}: ${answer.message}\n--- input ---\n${text.slice(0, 800)}`);
+  if (answer.kind === 'scenario') throw new Error('unexpected scenario answer');
+  if (answer.kind === 'expected-error') {
+    expect(answer.name).toBe('TemplateError');
     expect(answer.file).toBe(FILE);
     expect(answer.message).toContain(FILE);
     return;
@@ -150,7 +110,7 @@ describe('Fuzz: doctor template reader and rules', () => {
       fc.constantFrom('!Ref', '!GetAtt', '!Sub', '!If', '!Select', '!Split', '!Join', '!Base64', '!Unknown').map((tag) => `Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: ${tag} [a, b]\n`),
     );
     await fc.assert(fc.asyncProperty(text, check), { numRuns: FUZZ_RUNS, endOnFailure: true });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('arbitrary template-shaped trees (JSON and YAML) give findings or a TemplateError', async () => {
     const resource = fc.record(
@@ -175,7 +135,7 @@ describe('Fuzz: doctor template reader and rules', () => {
       }),
       { numRuns: FUZZ_RUNS, endOnFailure: true },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('a fixture template with one value changed gives findings or a TemplateError', async () => {
     const mutated = fc.constantFrom(...fixtureTrees).chain((root) =>
@@ -187,7 +147,7 @@ describe('Fuzz: doctor template reader and rules', () => {
       }),
       { numRuns: FUZZ_RUNS, endOnFailure: true },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   // Deterministic companion of what the fuzzer found: an IAM action with a run of
   // wildcards (legal IAM syntax) must not send the wildcard matcher into

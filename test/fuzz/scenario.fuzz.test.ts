@@ -2,21 +2,30 @@
  * Fuzz: the simulator's scenario loader. Any text, any YAML tree, and valid
  * scenarios with one field broken either load or fail with a ScenarioError
  * whose path names the file (and, past the YAML layer, the JSON path). No other
- * exception, and no input takes long (the loader is synchronous, so the bound
- * is a per-run wall-clock assertion plus the test's own timeout).
+ * exception, and no hang: each run goes to a child process (bounded-runner.ts)
+ * and is killed, failing the property with its input, after PER_RUN_MS.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ScenarioError } from '../../src/errors.js';
-import { BUILTIN_DIR, builtinScenarioNames, loadScenario, parseScenario } from '../../src/simulator/scenario/loader.js';
+import { BUILTIN_DIR, builtinScenarioNames, loadScenario } from '../../src/simulator/scenario/loader.js';
+import { BoundedRunner } from './bounded-runner.js';
 import { FUZZ_RUNS } from './runs.js';
 
+/** `npm run fuzz` runs 10,000 cases per property: give each property time in proportion. */
+const FUZZ_TIMEOUT_MS = Math.max(30_000, FUZZ_RUNS * 40);
+
 const FILE = 'fuzz.yaml';
-/** A synchronous parse of a few KiB must never take this long. */
-const PER_RUN_MS = 2000;
+/** Loading a scenario of a few KiB must never take this long. */
+const PER_RUN_MS = 3000;
+
+const runner = new BoundedRunner(PER_RUN_MS);
+beforeAll(async () => {
+  await runner.run('scenario', 'platform: Lambda', FILE); // start the child outside any test's budget
+}, 30_000);
+afterAll(() => runner.close());
 
 /** Valid scenarios to break one field at a time (the built-in ones join when present). */
 const BASES: Record<string, unknown>[] = [
@@ -103,72 +112,75 @@ function mutated(base: Record<string, unknown>) {
     });
 }
 
-/** Loads text; returns undefined on success, else the ScenarioError (anything else fails the run). */
-function load(text: string): ScenarioError | undefined {
-  const started = performance.now();
-  try {
-    const scenario = parseScenario(text, { file: FILE, baseDir: '/tmp' });
-    expect(['Lambda', 'ECS']).toContain(scenario.platform);
+interface LoadError {
+  path: string;
+  message: string;
+}
+
+/** Loads text in the child; undefined on success, else the ScenarioError's path and message (anything else fails). */
+async function load(text: string): Promise<LoadError | undefined> {
+  const answer = await runner.run('scenario', text, FILE);
+  if (answer === 'timeout') throw new Error(`the scenario loader did not finish within ${PER_RUN_MS} ms on:\n${text.slice(0, 500)}`);
+  if (answer.kind === 'crash') throw new Error(`parseScenario threw ${answer.name}: ${answer.message}\n--- input ---\n${text.slice(0, 500)}`);
+  if (answer.kind === 'scenario') {
+    expect(['Lambda', 'ECS']).toContain(answer.platform);
     return undefined;
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) {
-      throw new Error(`parseScenario threw ${(error as Error)?.name}: ${(error as Error)?.message}\n--- input ---\n${text.slice(0, 500)}`);
-    }
-    expect(error.path.startsWith(FILE)).toBe(true);
-    expect(error.message).toContain(error.path);
-    return error;
-  } finally {
-    expect(performance.now() - started).toBeLessThan(PER_RUN_MS);
   }
+  if (answer.kind !== 'expected-error') throw new Error(`unexpected answer ${answer.kind}`);
+  expect(answer.name).toBe('ScenarioError');
+  const path = answer.path ?? '';
+  expect(path.startsWith(FILE)).toBe(true);
+  expect(answer.message).toContain(path);
+  return { path, message: answer.message };
 }
 
 describe('Fuzz: scenario loader', () => {
-  it('the base scenarios are valid (so that mutations start from a loading scenario)', () => {
-    for (const base of BASES) expect(load(stringify(base))).toBeUndefined();
+  it('the base scenarios are valid (so that mutations start from a loading scenario)', async () => {
+    for (const base of BASES) expect(await load(stringify(base))).toBeUndefined();
   });
 
-  it('arbitrary text loads or fails with a ScenarioError naming the file', () => {
+  it('arbitrary text loads or fails with a ScenarioError naming the file', async () => {
     const text = fc.oneof(
       fc.string({ maxLength: 400 }),
       fc.string({ unit: 'binary', maxLength: 200 }),
       fc.stringMatching(/^[a-z:{}\[\]\-#&*!|>'" \n0-9]{0,200}$/),
     );
-    fc.assert(fc.property(text, (t) => void load(t)), { numRuns: FUZZ_RUNS });
-  });
+    await fc.assert(fc.asyncProperty(text, async (t) => void (await load(t))), { numRuns: FUZZ_RUNS, endOnFailure: true });
+  }, FUZZ_TIMEOUT_MS);
 
-  it('arbitrary YAML trees load or fail with a ScenarioError', () => {
+  it('arbitrary YAML trees load or fail with a ScenarioError', async () => {
     const tree = fc.oneof(
       fc.anything({ maxDepth: 3 }),
       fc.record({ platform: fc.oneof(fc.constantFrom('Lambda', 'ECS'), leaf), deployment: fc.anything({ maxDepth: 2 }), alarms: fc.anything({ maxDepth: 2 }), hooks: fc.anything({ maxDepth: 2 }) }, { requiredKeys: ['platform'] }),
     );
-    fc.assert(
-      fc.property(tree, (t) => {
+    await fc.assert(
+      fc.asyncProperty(tree, async (t) => {
         let text: string | undefined;
         try {
           text = stringify(t) as string | undefined;
         } catch {
           return; // not representable as YAML: nothing to load
         }
-        if (typeof text === 'string') load(text);
+        if (typeof text === 'string') await load(text);
       }),
-      { numRuns: FUZZ_RUNS },
+      { numRuns: FUZZ_RUNS, endOnFailure: true },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
-  it('a valid scenario with one field broken loads or fails naming a JSON path in the file', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...BASES).chain(mutated), (tree) => {
-        const error = load(stringify(tree));
+  it('a valid scenario with one field broken loads or fails naming a JSON path in the file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...BASES).chain(mutated), async (tree) => {
+        const error = await load(stringify(tree));
         // Past the YAML layer every error says where: "fuzz.yaml:<json path>".
         if (error) expect(error.path.startsWith(`${FILE}:`)).toBe(true);
       }),
-      { numRuns: FUZZ_RUNS },
+      { numRuns: FUZZ_RUNS, endOnFailure: true },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
-  it('YAML bombs (alias expansion) are refused quickly', () => {
+  it('YAML bombs (alias expansion) are refused quickly', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'platform: Lambda'].join('\n');
-    expect(load(bomb)).toBeInstanceOf(ScenarioError);
+    expect(await load(bomb)).toMatchObject({ message: expect.stringMatching(/alias|YAML/i) });
   });
 
   it('every built-in scenario loads by name', () => {

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as ecsTestTraffic } from '../../hooks/ecs-test-traffic.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(import.meta.dirname, 'fixtures');
@@ -117,6 +118,10 @@ describe.concurrent('codedeploy-hooks simulate', () => {
     expect(badHook.code).toBe(2);
     expectOneLineError(badHook, /hook BeforeAllowTraffic module .*throws-on-import\.ts cannot be imported: this hook module fails while loading/);
     expect(badHook.stdout).toBe('');
+    // The hook's env is set while it loads, so a setting it rejects is reported here too.
+    const badEnv = await cli(['simulate', '-s', join(FIXTURES, 'hook-bad-env.yaml')]);
+    expect(badEnv.code).toBe(2);
+    expectOneLineError(badEnv, /pre-traffic\.ts cannot be imported: invalid option CODEDEPLOY_HOOKS_INVOKE_ATTEMPTS: must be a whole number, got "lots"/);
   });
 
   it('exits 2 when a listener port is in use', async () => {
@@ -211,3 +216,44 @@ describe.concurrent('codedeploy-hooks emulator', () => {
     expectOneLineError(run, '--port expects a port number between 0 and 65535, got "70000"');
   });
 });
+
+// Not concurrent: this test sets process.env for a hook running in this process.
+describe('codedeploy-hooks emulator --scenario (ECS)', () => {
+  it('with an ECS scenario, serves the listeners too: a hook run by hand against it passes through the test listener', async () => {
+    const child = spawn(process.execPath, ['bin/codedeploy-hooks.js', 'emulator', '--scenario', 'ecs-bluegreen-healthy'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    try {
+      let stdout = '';
+      const event = await new Promise<{ url: string; event: { DeploymentId: string; LifecycleEventHookExecutionId: string } }>((resolveEvent, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+          const payload = /hook event for AfterAllowTestTraffic: (\{.*\})\n/.exec(stdout)?.[1];
+          if (url && payload) resolveEvent({ url, event: JSON.parse(payload) as { DeploymentId: string; LifecycleEventHookExecutionId: string } });
+        });
+        child.on('close', (code) => reject(new Error(`emulator exited with ${code}: ${stdout}`)));
+      });
+      // Set for the whole call (not vi.stubEnv: concurrent tests unstub each other's env when they end).
+      const saved = { url: process.env.AWS_ENDPOINT_URL, wait: process.env.CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS };
+      process.env.AWS_ENDPOINT_URL = event.url;
+      process.env.CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS = '1000';
+      let verdict;
+      try {
+        verdict = await ecsTestTraffic(event.event, { getRemainingTimeInMillis: () => 20_000 });
+      } finally {
+        restore('AWS_ENDPOINT_URL', saved.url);
+        restore('CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS', saved.wait);
+      }
+      expect(verdict.status).toBe('Succeeded');
+      expect(verdict.reported).toBe(true);
+      expect(verdict.checks.find((c) => c.name.includes('test listener'))?.state).toBe('passed');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+});
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

@@ -41,7 +41,7 @@ describe('built-in scenarios', () => {
 
   it('lambda-canary-broken-version: the pre-traffic hook fails it before any traffic moves', async () => {
     const world = createWorld();
-    const r = await simulate('lambda-canary-broken-version', { world, timeScale: 1000 });
+    const r = await simulate('lambda-canary-broken-version', { world, timeScale: 300 });
     expect(r.status).toBe('Failed');
     expect(r.errorCode).toBe('HOOK_EXECUTION_FAILURE');
     expect(r.rolledBack).toBe(true);
@@ -139,7 +139,7 @@ describe('built-in scenarios', () => {
   });
 
   it('ecs-bluegreen-broken-green: the smoke test through the test listener fails and the test listener returns to blue', async () => {
-    const r = await simulate('ecs-bluegreen-broken-green', { timeScale: 1000 });
+    const r = await simulate('ecs-bluegreen-broken-green', { timeScale: 300 });
     expect(r.status).toBe('Failed');
     expect(r.status).toBe(r.expect);
     expect(r.errorCode).toBe('HOOK_EXECUTION_FAILURE');

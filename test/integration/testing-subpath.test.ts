@@ -12,10 +12,14 @@ import { handler as ecsTestTraffic } from '../../hooks/ecs-test-traffic.js';
 
 describe('runHook', () => {
   it('runs a raw-SDK hook and records its report', async () => {
-    const r = await runHook(reportStatus, { scenario: 'lambda-canary-healthy', lifecycleEvent: 'AfterAllowTraffic', env: { REPORT_STATUS: 'Failed' } });
+    const r = await runHook(reportStatus, { scenario: 'lambda-canary-healthy', lifecycleEvent: 'AfterAllowTraffic', env: { REPORT_STATUS: 'Failed' }, timeoutSeconds: 30 });
     expect(r.reportedStatus).toBe('Failed');
     expect(r.reportCalls).toBe(1);
-    expect(r.returned).toEqual({ status: 'Failed' });
+    expect(r.returned).toMatchObject({ status: 'Failed' });
+    // The context's remaining time counts down from the Lambda timeout.
+    const remaining = (r.returned as { remainingMs: number }).remainingMs;
+    expect(remaining).toBeGreaterThan(25_000);
+    expect(remaining).toBeLessThanOrEqual(30_000);
     expect(r.world.codeDeploy.lifecycleEvent(r.deploymentId, 'AfterAllowTraffic').status).toBe('Failed');
     // AfterAllowTraffic comes after the shift: the alias is all on the new version.
     expect(r.world.lambda.getAlias('sample-app', 'live').FunctionVersion).toBe('2');

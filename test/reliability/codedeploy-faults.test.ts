@@ -4,11 +4,13 @@
  * Lambda hook and an ECS hook; plus the two report errors CodeDeploy itself
  * sends (already completed, unknown execution id).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/simulator/emulator/index.js';
-import { Matrix, runCell, type CellSpec, type Expected, type Platform } from './harness.js';
+import { Matrix, recordTo, runCell, warmUp, type CellSpec, type Expected, type Platform } from './harness.js';
 
 const matrix = new Matrix('Fault matrix — CodeDeploy');
+recordTo(matrix);
+beforeAll(warmUp, 30_000);
 afterAll(() => matrix.print());
 
 const RESOLVE_OPS = ['GetDeployment', 'ListDeploymentTargets', 'GetDeploymentTarget', 'GetDeploymentGroup'] as const;
@@ -65,6 +67,48 @@ describe.concurrent('CodeDeploy faults on each call the hook makes', () => {
       }
     }
   }
+});
+
+describe.concurrent('lost answers to the report', () => {
+  for (const platform of ['Lambda', 'ECS'] as const) {
+    it(`${platform} · report answered after the attempt timed out (once) -> the retry lands, exactly one accepted`, async () => {
+      // The delayed request is still served (and refused as already completed) after the client gave up on it.
+      matrix.add(
+        await runCell({
+          name: `${REPORT} · answer lost once (2.5 s late)`,
+          platform,
+          budgetMs: 4000,
+          faults: [{ service: 'codedeploy', operation: REPORT, kind: 'delay', delayMs: 2500, times: 1 }],
+          truth: 'healthy',
+          expect: 'Succeeded',
+          cause: PASSED,
+        }),
+      );
+    });
+  }
+
+  it('Lambda · every report answered too late -> the hook says NOT reported, CodeDeploy later holds exactly one status', async () => {
+    const { setupCell, hookFor, acceptedReports, verdictLine, lambdaContext } = await import('./harness.js');
+    const env = await setupCell({ platform: 'Lambda' });
+    try {
+      env.emu.faults.add({ service: 'codedeploy', operation: REPORT, kind: 'delay', delayMs: 3500 });
+      const started = Date.now();
+      const ctx = lambdaContext(3000);
+      const verdict = await hookFor({ platform: 'Lambda' }, env)(env.deployed.event, ctx);
+      expect(Date.now()).toBeLessThan(ctx.end);
+      expect(verdict).toMatchObject({ status: 'Succeeded', reported: false });
+      expect(String(verdictLine(env.lines).reason)).toMatch(/REPORT FAILED after \d+ attempt/);
+      const sent = env.world.callsTo('codedeploy', REPORT).length;
+      expect(sent).toBeGreaterThanOrEqual(2);
+      // The requests the hook gave up on are still served, late: the first is accepted, the rest refused.
+      await new Promise((r) => setTimeout(r, 3700 - (Date.now() - started)));
+      expect(acceptedReports(env.world)).toHaveLength(1);
+      expect(env.world.codeDeploy.hookExecutions.get(env.deployed.executionId)!.status).toBe('Succeeded');
+      matrix.add({ cell: `${REPORT} · every answer 3.5 s late`, platform: 'Lambda', status: verdict.status, reported: verdict.reported, worldStatus: 'Succeeded (later)', acceptedReports: 1, ms: verdict.durationMs, budgetMs: 3000, reason: verdict.reason });
+    } finally {
+      await env.dispose();
+    }
+  });
 });
 
 describe.concurrent('CodeDeploy report errors', () => {

@@ -8,13 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../../src/checks/index.js';
 import type { FaultSpec } from '../../src/simulator/emulator/index.js';
-import { Matrix, runCell, type CellSpec, type Expected, type Platform } from './harness.js';
-import { selfSignedCert, startGarbageEndpoint } from './http-target.js';
+import { Matrix, recordTo, runCell, warmUp, type CellSpec, type Expected, type Platform } from './harness.js';
+import { selfSignedCert, startGarbageEndpoint, startTrickleEndpoint } from './http-target.js';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ALARM, FUNCTION } from './world-setup.js';
 
 const matrix = new Matrix('Fault matrix — CloudWatch, Lambda, ELBv2, HTTP target');
+recordTo(matrix);
+beforeAll(warmUp, 30_000);
 afterAll(() => matrix.print());
 
 const PASSED = /^all \d enforced checks passed/;
@@ -206,9 +209,35 @@ const AWS_GARBAGE_CELLS: CellSpec[] = [
       env.clients.elbv2 = new ElasticLoadBalancingV2Client({ endpoint: garbage.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     },
   },
+  {
+    name: 'cloudwatch answer body trickles, never completes',
+    platform: 'Lambda',
+    budgetMs: 3000,
+    truth: 'healthy',
+    expect: 'Failed',
+    cause: DEADLINE,
+    before: async (env) => {
+      const slow = await startTrickleEndpoint('{"MetricAlarms": [', 'application/x-amz-json-1.0');
+      env.cleanups.push(() => slow.close());
+      env.clients.cloudWatch = new CloudWatchClient({ endpoint: slow.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    },
+  },
+  {
+    name: 'lambda Invoke answer body trickles, never completes',
+    platform: 'Lambda',
+    budgetMs: 3000,
+    truth: 'healthy',
+    expect: 'Failed',
+    cause: DEADLINE,
+    before: async (env) => {
+      const slow = await startTrickleEndpoint('{"statusCode": 200, "body": "', 'application/json');
+      env.cleanups.push(() => slow.close());
+      env.clients.lambda = new LambdaClient({ endpoint: slow.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    },
+  },
 ];
 
-describe.concurrent('AWS answers that do not parse', () => {
+describe.concurrent('AWS answers that do not parse or never complete', () => {
   for (const spec of AWS_GARBAGE_CELLS) {
     it(`${spec.platform} · ${spec.name} -> ${spec.expect}`, async () => {
       matrix.add(await runCell(spec));

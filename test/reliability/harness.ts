@@ -81,6 +81,8 @@ export interface CellOutcome {
   ms: number;
   budgetMs: number;
   reason: string;
+  /** Set when the cell broke a promise: the first failed assertion. */
+  violation?: string;
 }
 
 /** Real SDK clients talking to the emulator. CodeDeploy mirrors the runtime's own default (its retries are the runtime's). */
@@ -162,8 +164,54 @@ export function verdictLine(lines: string[]): Record<string, unknown> {
   return verdicts[0]!;
 }
 
+/**
+ * Cells in flight at once. Timing is part of what a cell asserts (a report
+ * before the deadline), so a file must not starve its own cells on 2 cores.
+ */
+const MAX_CELLS_IN_FLIGHT = 4;
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+
+async function slot<T>(run: () => Promise<T>): Promise<T> {
+  if (inFlight >= MAX_CELLS_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+  inFlight++;
+  try {
+    return await run();
+  } finally {
+    inFlight--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * Loads and JITs the SDK clients, checks and emulator paths once (a healthy
+ * Lambda and ECS invocation, not recorded), so the first timed cells do not pay
+ * module loading inside their Lambda budget. Call from beforeAll.
+ */
+export async function warmUp(): Promise<void> {
+  for (const platform of ['Lambda', 'ECS'] as const) {
+    const env = await setupCell({ platform });
+    try {
+      await hookFor({ platform }, env)(env.deployed.event, lambdaContext(10_000));
+    } finally {
+      await env.dispose();
+    }
+  }
+}
+
+let recorder: Matrix | undefined;
+
+/** The matrix every cell run in this file adds its row to (also when the cell breaks a promise). */
+export function recordTo(matrix: Matrix): void {
+  recorder = matrix;
+}
+
 /** Runs one cell and checks every promise; returns the row for the matrix. */
-export async function runCell(spec: CellSpec): Promise<CellOutcome> {
+export function runCell(spec: CellSpec): Promise<CellOutcome> {
+  return slot(() => runCellNow(spec));
+}
+
+async function runCellNow(spec: CellSpec): Promise<CellOutcome> {
   const env = await setupCell(spec);
   try {
     await spec.before?.(env);
@@ -173,11 +221,12 @@ export async function runCell(spec: CellSpec): Promise<CellOutcome> {
     const context = lambdaContext(spec.budgetMs);
     const startedAt = Date.now();
     let verdict: HookVerdict | undefined;
-    let thrown: unknown;
+    let thrown: string | undefined;
     try {
       verdict = await handler(event, context);
     } catch (error) {
-      thrown = error;
+      // Keep only a printable description: a hostile thrown value must not take the test runner down with it.
+      thrown = printable(error);
     }
     const returnedAt = Date.now();
     const callsAtReturn = env.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus').length;
@@ -201,6 +250,33 @@ export async function runCell(spec: CellSpec): Promise<CellOutcome> {
       reason: verdict?.reason ?? String(thrown),
     };
     const where = `cell "${spec.name}": ${JSON.stringify(outcome)}`;
+    recorder?.add(outcome);
+    try {
+      assertPromises(spec, { verdict, thrown, returnedAt, context, exec, accepted, env, where });
+    } catch (error) {
+      outcome.violation = printable(error).split('\n')[0]!.replace(/^AssertionError: cell "[^"]*": \{.*\}: /, '');
+      throw error;
+    }
+    return outcome;
+  } finally {
+    await env.dispose();
+  }
+}
+
+interface Observed {
+  verdict: HookVerdict | undefined;
+  thrown: string | undefined;
+  returnedAt: number;
+  context: { end: number };
+  exec: { status?: string };
+  accepted: ReturnType<typeof acceptedReports>;
+  env: CellEnv;
+  where: string;
+}
+
+/** Promises 1–4 (see the top of this file) for one cell. */
+function assertPromises(spec: CellSpec, { verdict, thrown, returnedAt, context, exec, accepted, env, where }: Observed): void {
+  {
 
     // The handler never throws on a valid event, and returns before Lambda would kill it.
     expect(thrown, where).toBeUndefined();
@@ -239,9 +315,14 @@ export async function runCell(spec: CellSpec): Promise<CellOutcome> {
     const line = verdictLine(env.lines);
     expect(line.status, where).toBe(verdict!.status);
     expect(String(line.reason), where).toMatch(spec.cause);
-    return outcome;
-  } finally {
-    await env.dispose();
+  }
+}
+
+function printable(value: unknown): string {
+  try {
+    return value instanceof Error ? `${value.name}: ${value.message}` : String(value);
+  } catch {
+    return '<a thrown value that cannot be printed>';
   }
 }
 
@@ -251,7 +332,7 @@ export class Matrix {
   constructor(private readonly title: string) {}
 
   add(row: CellOutcome): void {
-    this.rows.push(row);
+    if (!this.rows.includes(row)) this.rows.push(row);
   }
 
   print(): void {
@@ -261,7 +342,8 @@ export class Matrix {
       const label = `${r.platform} · ${r.cell}`.padEnd(width);
       const outcome = `${r.status}${r.reported ? ', reported' : ', NOT reported'} (world: ${r.worldStatus}, accepted reports: ${r.acceptedReports})`;
       const time = `${r.ms} ms of ${r.budgetMs} ms`;
-      return `${label} -> ${outcome.padEnd(66)} ${time.padEnd(20)} ${r.reason.slice(0, 110)}`;
+      const note = r.violation ? `PROMISE BROKEN: ${r.violation.slice(0, 120)} — ` : '';
+      return `${label} -> ${outcome.padEnd(66)} ${time.padEnd(20)} ${note}${r.reason.slice(0, 110)}`;
     });
     console.log(`\n${this.title} (${sorted.length} cells)\n${lines.join('\n')}\n`);
   }

@@ -5,13 +5,15 @@
  * against the emulator with real SDK clients, like the other matrix files.
  * (Long Lambda budgets, up to 900 s, are in lambda-budget.test.ts on a fake clock.)
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineHook } from '../../src/index.js';
 import type { Check, CheckOutcome } from '../../src/types.js';
 import { sleep } from '../../src/util/abort.js';
-import { acceptedReports, hookFor, lambdaContext, Matrix, runCell, setupCell, verdictLine, type CellSpec } from './harness.js';
+import { acceptedReports, hookFor, lambdaContext, Matrix, recordTo, runCell, warmUp, setupCell, verdictLine, type CellSpec } from './harness.js';
 
 const matrix = new Matrix('Fault matrix — the hook itself');
+recordTo(matrix);
+beforeAll(warmUp, 30_000);
 afterAll(() => matrix.print());
 
 const userCheck = (run: Check['run'], extra: Partial<Check> = {}): Check => ({ name: 'user check', run, ...extra });
@@ -39,6 +41,44 @@ const USER_CELLS: CellSpec[] = ([
     name: 'user check throws synchronously (not async)',
     cause: /user check error: check threw TypeError: Cannot read properties of undefined/,
     checks: withUser(userCheck(((ctx: unknown) => (ctx as { nope: { deeper: string } }).nope.deeper) as unknown as Check['run'])),
+  },
+  {
+    name: 'user check throws a null-prototype object',
+    cause: /user check error: check threw/,
+    checks: withUser(userCheck(async () => {
+      throw Object.create(null) as object;
+    })),
+  },
+  {
+    name: 'user check throws an Error whose message getter throws',
+    cause: /user check error: check threw/,
+    checks: withUser(userCheck(async () => {
+      const error = new Error('placeholder');
+      Object.defineProperty(error, 'message', {
+        get() {
+          throw new Error('message getter exploded');
+        },
+      });
+      throw error;
+    })),
+  },
+  {
+    name: 'user check throws an Error whose message getter rethrows the error',
+    cause: /user check error: check threw/,
+    checks: withUser(userCheck(async () => {
+      const error = new Error('placeholder');
+      Object.defineProperty(error, 'message', {
+        get() {
+          throw error;
+        },
+      });
+      throw error;
+    })),
+  },
+  {
+    name: 'user check returns an outcome whose fields throw when read',
+    cause: /user check error: /,
+    checks: withUser(userCheck(async () => new Proxy({}, { get: () => { throw new Error('trap'); } }) as CheckOutcome)),
   },
   ...([
     ['null', null],
@@ -83,6 +123,11 @@ const USER_CELLS: CellSpec[] = ([
     name: 'user check inconclusive',
     cause: /user check inconclusive: not enough traffic/,
     checks: withUser(userCheck(async () => ({ state: 'inconclusive', reason: 'not enough traffic' }))),
+  },
+  {
+    name: 'checks() builder never settles',
+    cause: /could not build the checks|deadline/,
+    checks: () => () => new Promise<never>(() => {}),
   },
   {
     name: 'checks() builder throws',

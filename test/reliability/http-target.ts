@@ -124,3 +124,27 @@ export async function startGarbageEndpoint(body: string, contentType: string): P
     }),
   };
 }
+
+/** An "AWS endpoint" that sends 200 and the start of a body, then one byte every 300 ms, never finishing. */
+export async function startTrickleEndpoint(start: string, contentType: string): Promise<{ url: string; close(): Promise<void> }> {
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': 'trickle' });
+    res.write(start);
+    const t = setInterval(() => res.write(' '), 300);
+    timers.add(t);
+    res.on('close', () => clearInterval(t));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearInterval(t);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -61,7 +61,11 @@ export class DeploymentRun {
     return this.opts.world;
   }
 
+  /** Set when the result has been returned: a hook still running after that is no longer reported. */
+  closed = false;
+
   emit(event: TimelineEventInput): void {
+    if (this.closed) return;
     const full = { ...event, at: this.clock.elapsedMs(), simSeconds: Math.round(this.clock.simSeconds()) } as TimelineEvent;
     this.timeline.push(full);
     this.opts.onEvent?.(full);

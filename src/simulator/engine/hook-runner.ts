@@ -112,7 +112,7 @@ export function applyEnv(env: Record<string, string>): () => void {
  * letting it interleave with the timeline. Writes made with the original
  * functions (see `originalStdoutWrite`) are not captured.
  */
-function captureOutput(into: string[]): () => void {
+export function captureOutput(into: string[]): () => void {
   const out = process.stdout.write;
   const err = process.stderr.write;
   const grab = (chunk: unknown, ...rest: unknown[]): boolean => {

@@ -1,9 +1,12 @@
 /**
- * Runs one scenario end to end: imports the hooks and the application first
- * (so a broken module is a setup error before anything starts), builds the
- * world, starts the emulated AWS endpoint, plays CodeDeploy through the
- * lifecycle, rolls back on failure, and returns the result with its timeline.
+ * Runs one scenario end to end: builds the world, starts the emulated AWS
+ * endpoint (and, for ECS, the loopback listeners), imports the hooks and the
+ * application (a module that cannot load is a setup error, before the
+ * deployment starts), plays CodeDeploy through the lifecycle, rolls back on
+ * failure, and returns the result with its timeline.
  */
+import { existsSync } from 'node:fs';
+import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
 import { startEmulator } from '../emulator/index.js';
@@ -11,7 +14,8 @@ import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
-import { loadHook, type HookHandler } from './hook-runner.js';
+import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
+import { recordRollbackDeployment } from './rollback-deployment.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
 import { seededRandom } from './random.js';
@@ -40,9 +44,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const timeScale = opts.timeScale ?? scenario.deployment.timeScale;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
 
-  // Import everything user-written first: a module that cannot load is a setup error, not a failed deployment.
-  const handlers = new Map<string, HookHandler>();
-  for (const hook of scenario.hooks) handlers.set(hook.lifecycleEvent, await loadHook(hook));
+  // Fail fast on missing modules, before any port is opened.
+  for (const hook of scenario.hooks) if (!existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
   const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
@@ -64,10 +67,26 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       );
     }
     cleanups.push(() => emulator.close());
+    // For the whole run, not only while a hook runs: a hook still working after its timeout
+    // must keep talking to this emulator, never to a real AWS endpoint.
+    const restoreAwsEnv = applyEnv({ AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    cleanups.push(restoreAwsEnv);
     const setup = setupWorld(world, scenario, {
       endpoint: emulator.url,
       ...(net ? { ports: { production: net.production.port, test: net.test.port } } : {}),
     });
+
+    // Import the hooks with their env set (placeholders resolved), as Lambda's init phase would run:
+    // a module that cannot load, e.g. one rejecting its configuration, is a setup error, not a failed deployment.
+    const handlers = new Map<string, HookHandler>();
+    for (const hook of scenario.hooks) {
+      const restore = applyEnv({ ...substituteAll(hook.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
+      try {
+        handlers.set(hook.lifecycleEvent, await loadHook(hook));
+      } finally {
+        restore();
+      }
+    }
 
     const run = new DeploymentRun(scenario, {
       world,
@@ -185,6 +204,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     const status = cd.getDeployment(run.deploymentId).status as 'Succeeded' | 'Failed' | 'Stopped';
     run.emit({ type: 'deployment-finished', status, reason, rolledBack, ...(failure ? { errorCode: failure.errorCode } : {}) });
     await run.drain(1000);
+    run.closed = true;
 
     return {
       scenario: scenario.name,
@@ -236,43 +256,4 @@ function passedText(h: { status: string; verdict?: { checks: { state: string; en
   if (!h.verdict) return h.status.toLowerCase();
   const enforced = h.verdict.checks.filter((c) => c.enforced);
   return `${enforced.filter((c) => c.state === 'passed').length}/${enforced.length} enforced checks passed`;
-}
-
-/** CodeDeploy rolls back with a new deployment (creator codeDeployRollback) linked both ways. */
-function recordRollbackDeployment(
-  world: World,
-  scenario: Scenario,
-  deploymentId: string,
-  base: { applicationName: string; deploymentGroupName: string; deploymentConfigName: string },
-  message: string,
-): void {
-  const cd = world.codeDeploy;
-  const original = cd.targetOf(deploymentId);
-  const lambdaInfo = 'lambdaFunctionInfo' in original ? original.lambdaFunctionInfo : undefined;
-  try {
-    const rollback = cd.createDeployment({
-      ...base,
-      creator: 'codeDeployRollback',
-      description: `Rollback of ${deploymentId}`,
-      rollbackInfo: { rollbackTriggeringDeploymentId: deploymentId, rollbackMessage: message },
-      ...(lambdaInfo
-        ? { lambdaTarget: { functionName: lambdaInfo.functionName, functionAlias: lambdaInfo.functionAlias, currentVersion: lambdaInfo.targetVersion, targetVersion: lambdaInfo.currentVersion, targetVersionWeight: 100 } }
-        : {
-            ecsTarget: {
-              clusterName: scenario.ecs!.cluster,
-              serviceName: scenario.ecs!.service,
-              taskSets: 'taskSetsInfo' in original ? structuredClone(original.taskSetsInfo) : [],
-            },
-          }),
-    });
-    // Hooks are not run for the rollback deployment here (whether AWS runs them is unconfirmed, research §7.9).
-    for (const ev of cd.targetOf(rollback.deploymentId).lifecycleEvents) {
-      const hookable = /^(Before|After)/.test(ev.lifecycleEventName);
-      cd.completeLifecycleEvent(rollback.deploymentId, ev.lifecycleEventName, hookable ? 'Skipped' : 'Succeeded');
-    }
-    cd.setDeploymentStatus(rollback.deploymentId, 'Succeeded');
-    cd.setRollbackInfo(deploymentId, { rollbackDeploymentId: rollback.deploymentId, rollbackMessage: message });
-  } catch {
-    // The rollback record is informative only; the traffic has already been restored.
-  }
 }

@@ -11,9 +11,18 @@ export function junitReport(result: SimulationResult): string {
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
+  let skipped = 0;
   for (const hook of result.hooks) {
     const cases: string[] = [];
     const classname = `${result.scenario}.${hook.lifecycleEvent}`;
+    if (hook.status === 'NotRun') {
+      // The deployment ended before this lifecycle event: shown as skipped, not passed.
+      cases.push(testcase(`${hook.lifecycleEvent} reported`, classname, 0, `<skipped message="${attr(`not run: the deployment ended before ${hook.lifecycleEvent}`)}"/>`));
+      tests++;
+      skipped++;
+      suites.push(suite(`${result.scenario} ${hook.lifecycleEvent} (${hook.functionName})`, cases, 0));
+      continue;
+    }
     for (const check of hook.verdict?.checks ?? []) {
       const failed = check.state !== 'passed';
       const body = failed
@@ -48,7 +57,7 @@ export function junitReport(result: SimulationResult): string {
   suites.push(suite(`${result.scenario} deployment`, [depCase], result.durationMs));
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="codedeploy-hooks simulate ${attr(result.scenario)}" tests="${tests}" failures="${failures}" errors="0" time="${secs(result.durationMs)}">`,
+    `<testsuites name="codedeploy-hooks simulate ${attr(result.scenario)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(result.durationMs)}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -57,7 +66,8 @@ export function junitReport(result: SimulationResult): string {
 
 function suite(name: string, cases: string[], ms: number): string {
   const failures = cases.filter((c) => c.includes('<failure')).length;
-  return `  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${secs(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
+  const skipped = cases.filter((c) => c.includes('<skipped')).length;
+  return `  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
 }
 
 function testcase(name: string, classname: string, ms: number, inner: string): string {

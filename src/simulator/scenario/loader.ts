@@ -18,7 +18,8 @@ export const DEFAULT_SCENARIO = 'lambda-canary-healthy';
 const here = dirname(fileURLToPath(import.meta.url));
 /** Root of the package (holds hooks/, examples/). */
 export const PACKAGE_ROOT = findPackageRoot(here);
-export const BUILTIN_DIR = resolve(here, '../scenarios');
+/** The built-in scenario files; from a compiled build (dist/), the YAML stays in the package's src/. */
+export const BUILTIN_DIR = [resolve(here, '../scenarios'), resolve(PACKAGE_ROOT, 'src/simulator/scenarios')].find((d) => existsSync(d)) ?? resolve(here, '../scenarios');
 const DEFAULT_APP_MODULE = resolve(PACKAGE_ROOT, 'examples/app/handler.ts');
 
 /** Names of the built-in scenarios, sorted. */
