@@ -61,8 +61,34 @@ export class ScenarioError extends HookError {
   }
 }
 
-/** The name and code of any thrown value, for logs (SDK errors carry `name` = the AWS error code). */
+/**
+ * The name and message of any thrown value, for logs and reasons (SDK errors
+ * carry the AWS error code as `name`). Never throws itself: user code can
+ * throw null-prototype objects or errors whose getters throw.
+ */
 export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'NonError', message: String(error) };
+  const read = (key: 'name' | 'message'): string | undefined => {
+    try {
+      const value: unknown = (error as Record<string, unknown>)[key];
+      return typeof value === 'string' ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (typeof error === 'object' && error !== null) {
+    return { name: read('name') ?? 'NonError', message: read('message') ?? safeString(error) };
+  }
+  return { name: 'NonError', message: safeString(error) };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? 'unprintable value';
+    } catch {
+      return 'unprintable value';
+    }
+  }
 }

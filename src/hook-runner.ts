@@ -156,7 +156,7 @@ export function createHookRunner(options: HookOptions) {
     const ctx = resolved.context;
     let specs: CheckSpec[];
     try {
-      specs = typeof options.checks === 'function' ? await options.checks(ctx) : options.checks;
+      specs = typeof options.checks === 'function' ? await untilAborted(Promise.resolve().then(() => (options.checks as ChecksBuilder)(ctx)), signal) : options.checks;
       validateCheckSpecs(specs);
     } catch (error) {
       const { name, message } = describeError(error);
@@ -207,6 +207,18 @@ export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass')
   const dryNote = dry > 0 ? ` (${dry} dry-run check${dry > 1 ? 's' : ''} not enforced)` : '';
   if (enforced.length === 0) return { status: 'Succeeded', reason: `no enforced checks; ${dry} dry-run checks ran` };
   return { status: 'Succeeded', reason: `all ${enforced.length} enforced checks passed${dryNote}` };
+}
+
+type ChecksBuilder = (ctx: HookContext) => CheckSpec[] | Promise<CheckSpec[]>;
+
+/** Settles with `promise`, or rejects when `signal` aborts first (a checks builder that never settles). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('the checks function did not return before the hook deadline'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function externalResult(e: ExternalOutcome): CheckResult {
