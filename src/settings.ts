@@ -1,6 +1,7 @@
 import { OptionsError } from './errors.js';
 import { validateCheckSpecs } from './engine/validate.js';
 import type { HookOptions } from './types.js';
+import { show } from './util/show.js';
 
 /** Environment variables the runtime reads; explicit options win over them. */
 export const ENV = {
@@ -37,7 +38,7 @@ const KNOWN = new Set([
 
 function positive(field: string, value: unknown, allowZero = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new OptionsError(field, `must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}`);
+    throw new OptionsError(field, `must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${show(value)}`);
   }
   return value;
 }
@@ -57,10 +58,10 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
   }
   if (o.reserveMs !== undefined) positive('reserveMs', o.reserveMs, true);
   if (o.concurrency !== undefined && !(Number.isInteger(o.concurrency) && (o.concurrency as number) >= 1)) {
-    throw new OptionsError('concurrency', `must be an integer >= 1, got ${JSON.stringify(o.concurrency)}`);
+    throw new OptionsError('concurrency', `must be an integer >= 1, got ${show(o.concurrency)}`);
   }
   if (o.inconclusive !== undefined && o.inconclusive !== 'fail' && o.inconclusive !== 'pass') {
-    throw new OptionsError('inconclusive', `must be 'fail' or 'pass', got ${JSON.stringify(o.inconclusive)}`);
+    throw new OptionsError('inconclusive', `must be 'fail' or 'pass', got ${show(o.inconclusive)}`);
   }
   if (o.bypass !== undefined) {
     const reason = (o.bypass as { reason?: unknown } | null)?.reason;

@@ -11,6 +11,7 @@ import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
 import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js';
 import { commonFields } from './cw-common.js';
 import { formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
+import { show } from '../util/show.js';
 
 export interface BakeOptions extends CommonCheckOptions {
   /** Checks run (in parallel) at each measurement. */
@@ -47,7 +48,7 @@ const SEVERITY: Record<CheckState, number> = { passed: 0, inconclusive: 1, error
 
 function limit(value: number | undefined, fallback: number, field: string): number {
   const v = value ?? fallback;
-  if (!(Number.isInteger(v) && v >= -1)) throw new OptionsError(field, `must be a whole number >= 0, or -1 to disable; got ${String(v)}`);
+  if (!(Number.isInteger(v) && v >= -1)) throw new OptionsError(field, `must be a whole number >= 0, or -1 to disable; got ${show(v)}`);
   return v;
 }
 

@@ -6,6 +6,7 @@
 import { OptionsError, describeError } from '../errors.js';
 import { validateCheckCommon } from '../engine/validate.js';
 import type { Check, RetryPolicy } from '../types.js';
+import { show } from '../util/show.js';
 
 
 export interface CommonCheckOptions {
@@ -86,26 +87,21 @@ export function clip(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** A short JSON-ish rendering of any value for messages; never throws. */
 export function safeJson(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value instanceof RegExp) return String(value);
-  try {
-    return clip(JSON.stringify(value) ?? String(value), 120);
-  } catch {
-    return String(value);
-  }
+  return show(value);
 }
 
 export function requirePositive(value: unknown, field: string, { integer = false, allowZero = false } = {}): void {
   const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
   if (!ok || (integer && !Number.isInteger(value))) {
-    throw new OptionsError(field, `must be a ${integer ? 'whole ' : ''}number ${allowZero ? '>= 0' : '> 0'}, got ${String(value)}`);
+    throw new OptionsError(field, `must be a ${integer ? 'whole ' : ''}number ${allowZero ? '>= 0' : '> 0'}, got ${show(value)}`);
   }
 }
 
 export function requireOneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): void {
   if (!allowed.includes(value as T)) {
-    throw new OptionsError(field, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+    throw new OptionsError(field, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`);
   }
 }
 

@@ -18,6 +18,7 @@ import { errorText, formatDuration, requirePositive, type CommonCheckOptions } f
 import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';
 import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric.js';
 import { mannWhitneyU, quantile, twoProportionZTest } from './stats.js';
+import { show } from '../util/show.js';
 
 export interface CompareVersionsOptions extends CommonCheckOptions {
   /** Window ending now. @default 600000 (10 min) */
@@ -69,7 +70,7 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
   validatePeriod(period, `${field}.periodSeconds`);
   const confidence = options.confidence ?? 0.95;
   if (!(typeof confidence === 'number' && confidence > 0.5 && confidence < 1)) {
-    throw new OptionsError(`${field}.confidence`, `must be between 0.5 and 1 (exclusive), got ${String(confidence)}`);
+    throw new OptionsError(`${field}.confidence`, `must be between 0.5 and 1 (exclusive), got ${show(confidence)}`);
   }
   const errorTol = options.errorRateTolerance ?? 0.01;
   if (!(typeof errorTol === 'number' && errorTol >= 0 && errorTol < 1)) {
@@ -85,14 +86,17 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
   if (!Array.isArray(compare) || compare.length === 0 || compare.some((c) => c !== 'errors' && c !== 'latency')) {
     throw new OptionsError(`${field}.compare`, "must be a non-empty list of 'errors' and/or 'latency'");
   }
-  if (options.loadBalancer !== undefined && !LB_DIMENSION.test(options.loadBalancer)) {
-    throw new OptionsError(`${field}.loadBalancer`, `must be the ALB dimension value app/<name>/<id>, got ${JSON.stringify(options.loadBalancer)}`);
+  if (options.loadBalancer !== undefined && (typeof options.loadBalancer !== 'string' || !LB_DIMENSION.test(options.loadBalancer))) {
+    throw new OptionsError(`${field}.loadBalancer`, `must be the ALB dimension value app/<name>/<id>, got ${show(options.loadBalancer)}`);
   }
   if (options.targetGroups !== undefined) {
+    if (typeof options.targetGroups !== 'object' || options.targetGroups === null) {
+      throw new OptionsError(`${field}.targetGroups`, `must be { baseline, canary } target group dimension values, got ${show(options.targetGroups)}`);
+    }
     for (const key of ['baseline', 'canary'] as const) {
       const v = options.targetGroups[key];
       if (typeof v !== 'string' || !TG_DIMENSION.test(v)) {
-        throw new OptionsError(`${field}.targetGroups.${key}`, `must be a target group dimension value targetgroup/<name>/<id>, got ${JSON.stringify(v)}`);
+        throw new OptionsError(`${field}.targetGroups.${key}`, `must be a target group dimension value targetgroup/<name>/<id>, got ${show(v)}`);
       }
     }
   }

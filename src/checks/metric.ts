@@ -9,6 +9,7 @@ import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
 import { cloudWatch, commonFields, sendWithThrottleRetry } from './cw-common.js';
 import { errorText, formatDuration, requireOneOf, requirePositive, type CommonCheckOptions } from './common.js';
+import { show } from '../util/show.js';
 
 /** A GetMetricData MetricDataQuery (MetricStat or Expression); a MetricStat without Period gets the check's periodSeconds. */
 export type MetricQuery = Omit<MetricDataQuery, 'MetricStat'> & { MetricStat?: Omit<MetricStat, 'Period'> & { Period?: number } };
@@ -64,7 +65,7 @@ const ID_PATTERN = /^[a-z][a-zA-Z0-9_]{0,254}$/;
 
 export function validatePeriod(period: unknown, field: string): void {
   const ok = typeof period === 'number' && Number.isInteger(period) && period > 0 && (period % 60 === 0 || [1, 5, 10, 20, 30].includes(period));
-  if (!ok) throw new OptionsError(field, `must be 1, 5, 10, 20, 30 or a multiple of 60 seconds, got ${String(period)}`);
+  if (!ok) throw new OptionsError(field, `must be 1, 5, 10, 20, 30 or a multiple of 60 seconds, got ${show(period)}`);
 }
 
 /** Throws OptionsError naming the query at fault. */
@@ -75,7 +76,7 @@ export function validateQueries(queries: unknown, field: string): asserts querie
     const f = `${field}[${i}]`;
     if (typeof q !== 'object' || q === null) throw new OptionsError(f, 'must be a MetricDataQuery object');
     if (typeof q.Id !== 'string' || !ID_PATTERN.test(q.Id)) {
-      throw new OptionsError(`${f}.Id`, `must start with a lowercase letter and contain only letters, digits and _ (1–255 chars), got ${JSON.stringify(q.Id)}`);
+      throw new OptionsError(`${f}.Id`, `must start with a lowercase letter and contain only letters, digits and _ (1–255 chars), got ${show(q.Id)}`);
     }
     if (ids.has(q.Id)) throw new OptionsError(`${f}.Id`, `duplicate id "${q.Id}"; ids must be unique`);
     ids.add(q.Id);

@@ -2,6 +2,7 @@ import { describeError } from '../errors.js';
 import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
 import { CHECK_STATES } from '../types.js';
 import type { Check, CheckContext, CheckOutcome, CheckResult } from '../types.js';
+import { show } from '../util/show.js';
 
 /** Everything a check's context needs except what varies per attempt. */
 export type CheckEnvironment = Omit<CheckContext, 'signal' | 'deadline' | 'attempt'>;
@@ -112,7 +113,7 @@ function deadlineOutcome(): CheckOutcome {
 function validOutcome(value: unknown): CheckOutcome {
   const o = value as Partial<CheckOutcome> | null;
   if (typeof o !== 'object' || o === null || !(CHECK_STATES as readonly string[]).includes(o.state as string)) {
-    const shown = JSON.stringify(value)?.slice(0, 200) ?? String(value);
+    const shown = show(value, 200);
     return { state: 'error', reason: `check returned an invalid outcome (expected {state: passed|failed|inconclusive|error, reason}): ${shown}` };
   }
   const reason = typeof o.reason === 'string' && o.reason !== '' ? o.reason : `check ${o.state}`;

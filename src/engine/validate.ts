@@ -1,5 +1,6 @@
 import { OptionsError } from '../errors.js';
 import type { Check, CheckSpec } from '../types.js';
+import { show } from '../util/show.js';
 
 /** Throws OptionsError naming `field` when a check or sequence is malformed. */
 export function validateCheckSpecs(specs: unknown, field = 'checks'): asserts specs is CheckSpec[] {
@@ -30,7 +31,7 @@ function validateCheck(check: unknown, at: string): asserts check is Check {
  */
 export function validateCheckCommon(c: Partial<Pick<Check, 'timeoutMs' | 'enforce' | 'retry'>>, at: string): void {
   if (c.timeoutMs !== undefined && !(Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) {
-    throw new OptionsError(`${at}.timeoutMs`, `must be a positive number of ms, got ${String(c.timeoutMs)}`);
+    throw new OptionsError(`${at}.timeoutMs`, `must be a positive number of ms, got ${show(c.timeoutMs)}`);
   }
   if (c.enforce !== undefined && typeof c.enforce !== 'boolean') throw new OptionsError(`${at}.enforce`, 'must be a boolean');
   if (c.retry !== undefined) {

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { OptionsError } from '../../errors.js';
 import { validateExpectation, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
 import { COMMON_KEYS, isPlainObject, positiveInteger, positiveNumber, ratio, rejectUnknownKeys, type CommonCheckOptions } from '../common.js';
+import { show } from '../../util/show.js';
 
 /** A header value; `{ value, secret: true }` is redacted as "***" in reasons and details. */
 export type HeaderValue = string | { value: string; secret?: boolean };
@@ -274,10 +275,10 @@ function checkUrl(value: unknown, field: string): asserts value is string {
   try {
     url = new URL(String(value));
   } catch {
-    throw new OptionsError(field, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+    throw new OptionsError(field, `must be an absolute http(s) URL, got ${show(value)}`);
   }
   if (typeof value !== 'string' || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new OptionsError(field, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+    throw new OptionsError(field, `must be an absolute http(s) URL, got ${show(value)}`);
   }
 }
 
