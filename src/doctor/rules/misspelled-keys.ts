@@ -7,6 +7,7 @@ import type { Finding, Rule } from '../finding.js';
 import { isObj } from '../intrinsics.js';
 import { functions } from '../model.js';
 import type { Path, Template } from '../template-reader.js';
+import { closestMatch } from '../../util/edit-distance.js';
 
 const FUNCTION_KEYS = ['DeploymentPreference', 'AutoPublishAlias'];
 const PREFERENCE_KEYS = ['Type', 'Alarms', 'Hooks', 'Role', 'Enabled', 'TriggerConfigurations', 'PassthroughCondition'];
@@ -14,32 +15,10 @@ const HOOK_KEYS = ['PreTraffic', 'PostTraffic'];
 /** Real function properties that look like the ones above. */
 const OTHER_FUNCTION_KEYS = ['AutoPublishCodeSha256', 'AutoPublishAliasAllProperties'];
 
-/** Levenshtein distance, small strings only. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
 /** The known key this one is probably a typo of, if any. */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   if (known.includes(key)) return undefined;
-  const lower = key.toLowerCase();
-  let best: { k: string; d: number } | undefined;
-  for (const k of known) {
-    const d = editDistance(lower, k.toLowerCase());
-    const limit = Math.max(1, Math.floor(k.length / 4));
-    if (d <= limit && (!best || d < best.d)) best = { k, d };
-  }
-  return best?.k;
+  return closestMatch(key, known, (k) => Math.max(1, Math.floor(k.length / 4)));
 }
 
 function check(t: Template, resource: string, map: Record<string, unknown>, base: Path, known: readonly string[], where: string, strict: boolean): Finding[] {

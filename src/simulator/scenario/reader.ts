@@ -6,6 +6,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, type Document } from 'yaml';
 import { ScenarioError } from '../../errors.js';
+import { closestMatch } from '../../util/edit-distance.js';
 
 type Key = string | number;
 
@@ -130,30 +131,6 @@ function rangeText(opts: { min?: number; max?: number }): string {
   return '';
 }
 
-/** The allowed key nearest to a typo (edit distance <= 2), for "did you mean". */
 function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
+  return closestMatch(key, allowed);
 }
