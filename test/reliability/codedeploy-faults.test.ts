@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/simulator/emulator/index.js';
-import { Matrix, recordTo, runCell, warmUp, type CellSpec, type Expected, type Platform } from './harness.js';
+import { acceptedReports, hookFor, lambdaContext, Matrix, recordTo, runCell, setupCell, verdictLine, warmUp, type CellSpec, type Expected, type Platform } from './harness.js';
 
 const matrix = new Matrix('Fault matrix — CodeDeploy');
 recordTo(matrix);
@@ -69,6 +69,40 @@ describe.concurrent('CodeDeploy faults on each call the hook makes', () => {
   }
 });
 
+describe.concurrent('CodeDeploy state at invocation', () => {
+  for (const platform of ['Lambda', 'ECS'] as const) {
+    it(`${platform} · lifecycle event shown InProgress only 1.2 s after the invocation -> the hook waits for it and succeeds`, async () => {
+      const row = await runCell({
+        name: 'event InProgress 1.2 s late',
+        platform,
+        budgetMs: 6000,
+        truth: 'healthy',
+        expect: 'Succeeded',
+        cause: PASSED,
+        before: ({ world, deployed }) => {
+          // CodeDeploy may invoke the hook a moment before GetDeploymentTarget shows the event running.
+          const event = world.codeDeploy.targetOf(deployed.deploymentId).lifecycleEvents.find((e) => e.status === 'InProgress')!;
+          event.status = 'Pending';
+          setTimeout(() => (event.status = 'InProgress'), 1200);
+        },
+      });
+      expect(row.ms).toBeGreaterThanOrEqual(1200);
+    });
+  }
+
+  it('Lambda · an event naming a deployment CodeDeploy does not know -> Failed decided, report refused, handler returns', async () => {
+    await runCell({
+      name: 'unknown deployment id',
+      platform: 'Lambda',
+      budgetMs: 3000,
+      truth: 'healthy',
+      expect: 'unreported',
+      event: (d) => ({ DeploymentId: 'd-NOSUCHONE', LifecycleEventHookExecutionId: d.executionId }),
+      cause: /could not resolve the deployment: GetDeployment failed after 1 attempt\(s\): DeploymentDoesNotExistException.*REPORT FAILED after 1 attempt\(s\): DeploymentDoesNotExistException/,
+    });
+  });
+});
+
 describe.concurrent('lost answers to the report', () => {
   for (const platform of ['Lambda', 'ECS'] as const) {
     it(`${platform} · report answered after the attempt timed out (once) -> the retry lands, exactly one accepted`, async () => {
@@ -88,20 +122,18 @@ describe.concurrent('lost answers to the report', () => {
   }
 
   it('Lambda · every report answered too late -> the hook says NOT reported, CodeDeploy later holds exactly one status', async () => {
-    const { setupCell, hookFor, acceptedReports, verdictLine, lambdaContext } = await import('./harness.js');
     const env = await setupCell({ platform: 'Lambda' });
     try {
       env.emu.faults.add({ service: 'codedeploy', operation: REPORT, kind: 'delay', delayMs: 3500 });
-      const started = Date.now();
       const ctx = lambdaContext(3000);
       const verdict = await hookFor({ platform: 'Lambda' }, env)(env.deployed.event, ctx);
       expect(Date.now()).toBeLessThan(ctx.end);
       expect(verdict).toMatchObject({ status: 'Succeeded', reported: false });
       expect(String(verdictLine(env.lines).reason)).toMatch(/REPORT FAILED after \d+ attempt/);
-      const sent = env.world.callsTo('codedeploy', REPORT).length;
-      expect(sent).toBeGreaterThanOrEqual(2);
-      // The requests the hook gave up on are still served, late: the first is accepted, the rest refused.
-      await new Promise((r) => setTimeout(r, 3700 - (Date.now() - started)));
+      const sent = env.world.callsTo('codedeploy', REPORT);
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      // The requests the hook gave up on are still served, 3.5 s after each arrived: the first is accepted, the rest refused.
+      await new Promise((r) => setTimeout(r, sent[0]!.time + 3500 + 300 - Date.now()));
       expect(acceptedReports(env.world)).toHaveLength(1);
       expect(env.world.codeDeploy.hookExecutions.get(env.deployed.executionId)!.status).toBe('Succeeded');
       matrix.add({ cell: `${REPORT} · every answer 3.5 s late`, platform: 'Lambda', status: verdict.status, reported: verdict.reported, worldStatus: 'Succeeded (later)', acceptedReports: 1, ms: verdict.durationMs, budgetMs: 3000, reason: verdict.reason });
@@ -141,7 +173,6 @@ describe.concurrent('CodeDeploy report errors', () => {
 
     it(`${platform} · already reported before the invocation -> duplicate: checks skipped, nothing reported`, async () => {
       // runCell's report invariants assume the hook reports; this cell checks its own.
-      const { setupCell, hookFor, acceptedReports, verdictLine, lambdaContext } = await import('./harness.js');
       const env = await setupCell({ platform });
       try {
         env.world.codeDeploy.reportHookExecution({ deploymentId: env.deployed.deploymentId, lifecycleEventHookExecutionId: env.deployed.executionId, status: 'Succeeded' });

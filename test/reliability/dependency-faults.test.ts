@@ -253,13 +253,14 @@ describe.concurrent('Lambda target misbehaving', () => {
   }
 });
 
+// Time-outs get a 5 s budget: the 800 ms request timeout must fire well inside the checks' 2.5 s, even on a busy machine.
 const TARGET_CELLS: CellSpec[] = [
   { name: 'HTTP target healthy (no fault)', platform: 'ECS', budgetMs: 3000, target: 'ok', truth: 'healthy', expect: 'Succeeded', cause: PASSED },
   { name: 'HTTP target 500', platform: 'ECS', budgetMs: 3000, target: '500', truth: 'broken', expect: 'Failed', cause: /expected status 200, got 500 from GET http:\/\/127\.0\.0\.1:\d+\/health/ },
   { name: 'HTTP target resets the connection', platform: 'ECS', budgetMs: 3000, target: 'reset', truth: 'broken', expect: 'Failed', cause: /GET http:\/\/127\.0\.0\.1:\d+\/health: .*(connection reset|connection closed|socket)/i },
-  { name: 'HTTP target hangs', platform: 'ECS', budgetMs: 3000, target: 'hang', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
-  { name: 'HTTP target slow headers (5 s)', platform: 'ECS', budgetMs: 3000, target: 'slow-headers', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
-  { name: 'HTTP target body trickles', platform: 'ECS', budgetMs: 3000, target: 'slow-body', truth: 'broken', expect: 'Failed', cause: /(body stalled|no complete response within 800 ms)/ },
+  { name: 'HTTP target hangs', platform: 'ECS', budgetMs: 5000, target: 'hang', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
+  { name: 'HTTP target slow headers (5 s)', platform: 'ECS', budgetMs: 5000, target: 'slow-headers', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
+  { name: 'HTTP target body trickles', platform: 'ECS', budgetMs: 5000, target: 'slow-body', truth: 'broken', expect: 'Failed', cause: /(body stalled|no complete response within 800 ms)/ },
   { name: 'HTTP target oversized body (2 MiB)', platform: 'ECS', budgetMs: 3000, target: 'oversized', truth: 'broken', expect: 'Failed', cause: /body larger than 1048576 bytes/ },
   { name: 'HTTP target malformed JSON', platform: 'ECS', budgetMs: 3000, target: 'malformed-json', truth: 'broken', expect: 'Failed', cause: /http GET \/health failed: .*JSON/i },
 ];

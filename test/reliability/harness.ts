@@ -74,7 +74,7 @@ export interface CellSpec {
 export interface CellOutcome {
   cell: string;
   platform: Platform;
-  status: HookVerdict['status'] | 'threw';
+  status: HookVerdict['status'] | 'threw' | 'killed';
   reported: boolean;
   worldStatus: string;
   acceptedReports: number;
@@ -169,6 +169,8 @@ export function verdictLine(lines: string[]): Record<string, unknown> {
  * before the deadline), so a file must not starve its own cells on 2 cores.
  */
 const MAX_CELLS_IN_FLIGHT = 4;
+/** How long past the Lambda deadline a cell waits before calling the invocation killed. */
+const LAMBDA_KILL_GRACE_MS = 250;
 let inFlight = 0;
 const waiting: (() => void)[] = [];
 
@@ -222,12 +224,21 @@ async function runCellNow(spec: CellSpec): Promise<CellOutcome> {
     const startedAt = Date.now();
     let verdict: HookVerdict | undefined;
     let thrown: string | undefined;
-    try {
-      verdict = await handler(event, context);
-    } catch (error) {
-      // Keep only a printable description: a hostile thrown value must not take the test runner down with it.
-      thrown = printable(error);
-    }
+    // Lambda stops a function at its deadline: so does the cell (with a little grace to observe the overrun).
+    let killTimer: NodeJS.Timeout | undefined;
+    const killed = new Promise<'killed'>((resolve) => (killTimer = setTimeout(() => resolve('killed'), spec.budgetMs + LAMBDA_KILL_GRACE_MS)));
+    const settled = await Promise.race([
+      handler(event, context).then(
+        (v) => ({ v }),
+        // Keep only a printable description: a hostile thrown value must not take the test runner down with it.
+        (error: unknown) => ({ e: printable(error) }),
+      ),
+      killed,
+    ]);
+    clearTimeout(killTimer);
+    if (settled === 'killed') thrown = `still running at the Lambda deadline (+${LAMBDA_KILL_GRACE_MS} ms): Lambda would have killed it`;
+    else if ('e' in settled) thrown = settled.e;
+    else verdict = settled.v;
     const returnedAt = Date.now();
     const callsAtReturn = env.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus').length;
     const linesAtReturn = env.lines.length;
@@ -241,7 +252,7 @@ async function runCellNow(spec: CellSpec): Promise<CellOutcome> {
     const outcome: CellOutcome = {
       cell: spec.name,
       platform: spec.platform,
-      status: verdict?.status ?? 'threw',
+      status: verdict?.status ?? (settled === 'killed' ? 'killed' : 'threw'),
       reported: verdict?.reported ?? false,
       worldStatus: exec.status ?? 'none',
       acceptedReports: accepted.length,
@@ -276,46 +287,43 @@ interface Observed {
 
 /** Promises 1–4 (see the top of this file) for one cell. */
 function assertPromises(spec: CellSpec, { verdict, thrown, returnedAt, context, exec, accepted, env, where }: Observed): void {
-  {
+  // The handler never throws on a valid event, and returns before Lambda would kill it.
+  expect(thrown, where).toBeUndefined();
+  expect(returnedAt, where).toBeLessThan(context.end);
 
-    // The handler never throws on a valid event, and returns before Lambda would kill it.
-    expect(thrown, where).toBeUndefined();
-    expect(returnedAt, where).toBeLessThan(context.end);
+  // 1. At most one accepted report; the world's execution was set once, by it (or by the other party).
+  expect(accepted.length, where).toBeLessThanOrEqual(1);
+  if (spec.reportedElsewhere) expect(accepted.length, where).toBe(0);
 
-    // 1. At most one accepted report; the world's execution was set once, by it (or by the other party).
-    expect(accepted.length, where).toBeLessThanOrEqual(1);
-    if (spec.reportedElsewhere) expect(accepted.length, where).toBe(0);
-
-    // 2. Succeeded only when truly healthy and every enforced check passed.
-    if (exec.status === 'Succeeded' && !spec.reportedElsewhere) {
-      expect(spec.truth, where).toBe('healthy');
-      expect(verdict!.status, where).toBe('Succeeded');
-      expect(verdict!.checks.filter((c) => c.enforced).every((c) => c.state === 'passed'), where).toBe(true);
-    }
-    if (verdict?.status === 'Succeeded') {
-      expect(spec.truth, where).toBe('healthy');
-      expect(verdict.checks.filter((c) => c.enforced).every((c) => c.state === 'passed'), where).toBe(true);
-    }
-
-    // 3. Reachable report API: exactly one accepted report, before the deadline, matching the verdict.
-    if (spec.expect === 'unreported') {
-      expect(accepted.length, where).toBe(0);
-      expect(verdict!.reported, where).toBe(false);
-    } else {
-      expect(verdict!.status, where).toBe(spec.expect);
-      expect(verdict!.reported, where).toBe(true);
-      if (!spec.reportedElsewhere) {
-        expect(accepted.length, where).toBe(1);
-        expect(accepted[0]!.time, where).toBeLessThan(context.end);
-        expect(exec.status, where).toBe(verdict!.status);
-      }
-    }
-
-    // 4. The verdict line names the cause.
-    const line = verdictLine(env.lines);
-    expect(line.status, where).toBe(verdict!.status);
-    expect(String(line.reason), where).toMatch(spec.cause);
+  // 2. Succeeded only when truly healthy and every enforced check passed.
+  if (exec.status === 'Succeeded' && !spec.reportedElsewhere) {
+    expect(spec.truth, where).toBe('healthy');
+    expect(verdict!.status, where).toBe('Succeeded');
+    expect(verdict!.checks.filter((c) => c.enforced).every((c) => c.state === 'passed'), where).toBe(true);
   }
+  if (verdict?.status === 'Succeeded') {
+    expect(spec.truth, where).toBe('healthy');
+    expect(verdict.checks.filter((c) => c.enforced).every((c) => c.state === 'passed'), where).toBe(true);
+  }
+
+  // 3. Reachable report API: exactly one accepted report, before the deadline, matching the verdict.
+  if (spec.expect === 'unreported') {
+    expect(accepted.length, where).toBe(0);
+    expect(verdict!.reported, where).toBe(false);
+  } else {
+    expect(verdict!.status, where).toBe(spec.expect);
+    expect(verdict!.reported, where).toBe(true);
+    if (!spec.reportedElsewhere) {
+      expect(accepted.length, where).toBe(1);
+      expect(accepted[0]!.time, where).toBeLessThan(context.end);
+      expect(exec.status, where).toBe(verdict!.status);
+    }
+  }
+
+  // 4. The verdict line names the cause.
+  const line = verdictLine(env.lines);
+  expect(line.status, where).toBe(verdict!.status);
+  expect(String(line.reason), where).toMatch(spec.cause);
 }
 
 function printable(value: unknown): string {

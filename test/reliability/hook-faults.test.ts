@@ -126,7 +126,7 @@ const USER_CELLS: CellSpec[] = ([
   },
   {
     name: 'checks() builder never settles',
-    cause: /could not build the checks|deadline/,
+    cause: /could not build the checks: Error: the checks function did not return before the hook deadline/,
     checks: () => () => new Promise<never>(() => {}),
   },
   {
