@@ -17,3 +17,13 @@ export function createClientRegistry(injected: HookClients = {}): ClientRegistry
     },
   };
 }
+
+/**
+ * Configuration for the SDK clients checks create by default. Without a
+ * request timeout a hung CloudWatch or ELBv2 connection would hold a check
+ * until the hook deadline; with one, the SDK's own retry gets another try.
+ * (Lambda Invoke is left without one: a smoke-test invocation may run long.)
+ */
+export const DEFAULT_CHECK_CLIENT_CONFIG = {
+  requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000 },
+} as const;

@@ -8,6 +8,7 @@ import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { describeError } from '../../src/errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../../src/types.js';
 import { metric } from '../../src/checks/metric.js';
+import { DEFAULT_CHECK_CLIENT_CONFIG } from '../../src/clients.js';
 
 export interface TargetGroupHealthOptions {
   /** Fail when a minute has more target 5xx than this. */
@@ -36,7 +37,7 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
       if (hook.platform !== 'ECS') return { state: 'error', reason: `target-group metrics need an ECS deployment, this is ${hook.platform}` };
       const name = hook.greenTaskSet?.targetGroupName ?? hook.targetGroups[1] ?? hook.targetGroups[0];
       if (!name) return { state: 'error', reason: 'the deployment lists no target group for the replacement task set' };
-      const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({}));
+      const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
       let arn: string | undefined;
       let lbArn: string | undefined;
       try {

@@ -19,6 +19,7 @@ import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';
 import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric.js';
 import { mannWhitneyU, quantile, twoProportionZTest } from './stats.js';
 import { show } from '../util/show.js';
+import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
 
 export interface CompareVersionsOptions extends CommonCheckOptions {
   /** Window ending now. @default 600000 (10 min) */
@@ -274,7 +275,7 @@ async function ecsQueries(ctx: CheckContext, options: CompareVersionsOptions, pe
     if (!blueName || !greenName) {
       throw new Error('compareVersions: the deployment names fewer than two target groups; give the targetGroups and loadBalancer options');
     }
-    const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({}));
+    const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
     let found;
     try {
       found = await sendWithThrottleRetry(

@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { commonCheckFields, type CommonCheckOptions } from './common.js';
 import { sleep } from '../util/abort.js';
 import type { Check, CheckContext, RetryPolicy } from '../types.js';
+import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
 
 
 /** The common fields with the check's default name filled in. */
@@ -17,7 +18,7 @@ export function commonFields(options: CommonCheckOptions, defaultName: string, f
 
 
 export function cloudWatch(ctx: CheckContext): CloudWatchClient {
-  return ctx.clients.get('cloudWatch', () => new CloudWatchClient({}));
+  return ctx.clients.get('cloudWatch', () => new CloudWatchClient({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
 }
 
 const THROTTLING_NAMES = new Set([

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeError } from '../errors.js';
 import type { CheckContext, HookContext } from '../types.js';
+import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
 
 export type ListenerRole = 'test' | 'production';
 
@@ -46,7 +47,7 @@ export async function resolveListener(ctx: CheckContext, role: ListenerRole): Pr
     const hint = role === 'test' ? '; configure a test listener on the deployment group, set listener: production, or give url' : '; give url';
     throw new ListenerResolutionError(`the deployment group has no ${role} listener${hint}`);
   }
-  const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({}));
+  const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
   let listener;
   try {
     const out = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [arn] }), { abortSignal: ctx.signal });
