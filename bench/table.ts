@@ -1,5 +1,5 @@
 /**
- * Plain-text tables for the bench output (and docs/performance.md): a header,
+ * Plain-text tables for the bench output (and the README's Performance section): a header,
  * aligned columns, numbers right-aligned.
  */
 

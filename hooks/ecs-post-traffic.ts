@@ -3,7 +3,7 @@
  * set, bakes on the deployment group's alarms (with history) and on the ALB
  * metrics of the new target group (target 5xx per minute, unhealthy hosts).
  *
- * Configuration (all optional, see docs/hooks.md):
+ * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_BAKE_DURATION_MS, _BAKE_INTERVAL_MS, _BAKE_INITIAL_DELAY_MS
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
  *   CODEDEPLOY_HOOKS_MAX_5XX_PER_MINUTE (default 5), _MAX_UNHEALTHY_HOSTS (default 0),

@@ -4,7 +4,7 @@
  * for the new tasks to become healthy first; optionally sends the same requests
  * to the production listener and compares the answers (blue vs green).
  *
- * Configuration (all optional, see docs/hooks.md):
+ * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_HTTP_REQUESTS        JSON list, default [{"path":"/health","expectStatus":200}]
  *   CODEDEPLOY_HOOKS_HTTP_BASE_URL        call this instead of the test listener
  *   CODEDEPLOY_HOOKS_HTTP_HOST_HEADER     Host header to send (virtual hosts before DNS moves)

@@ -3,7 +3,7 @@
  * their history, so an alarm that fired and recovered between two looks still
  * fails the bake), then compares the new version with the old one.
  *
- * Configuration (all optional, see docs/hooks.md):
+ * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_BAKE_DURATION_MS, _BAKE_INTERVAL_MS, _BAKE_INITIAL_DELAY_MS
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
  *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | off (default observe)

@@ -3,7 +3,7 @@
  * configured requests (API Gateway-style events by default) and fails when an
  * alarm of the deployment group is already firing, before any traffic moves.
  *
- * Configuration (all optional, see docs/hooks.md):
+ * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_PAYLOADS          JSON list of requests, default [{"path":"/health","expectStatus":200}]
  *   CODEDEPLOY_HOOKS_EVENT_FORMAT      apigateway-rest | apigateway-http | function-url | alb | raw
  *   CODEDEPLOY_HOOKS_INVOKE_ATTEMPTS   attempts per invoke check (cold starts), default 3
