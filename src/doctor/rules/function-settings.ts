@@ -6,7 +6,7 @@
 import type { Finding, Rule } from '../finding.js';
 import { isObj } from '../intrinsics.js';
 import { functions } from '../model.js';
-import { hookFunctions } from './hook-iam.js';
+import { distinctHookFunctions } from './hook-iam.js';
 
 /** Below this a hook cannot resolve the deployment, run a smoke test with retries and report. */
 export const MIN_HOOK_TIMEOUT_S = 30;
@@ -26,10 +26,7 @@ const hookTimeout: Rule = {
   title: 'Hook timeout too short for its checks',
   check(t) {
     const out: Finding[] = [];
-    const seen = new Set<string>();
-    for (const { fn } of hookFunctions(t)) {
-      if (seen.has(fn.id)) continue;
-      seen.add(fn.id);
+    for (const fn of distinctHookFunctions(t)) {
       const raw = fn.props.Timeout;
       if (raw !== undefined && typeof raw !== 'number' && !/^\d+$/.test(String(raw))) continue; // a parameter: cannot tell
       const timeout = raw === undefined ? DEFAULT_TIMEOUT_S : Number(raw);

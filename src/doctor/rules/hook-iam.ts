@@ -22,6 +22,11 @@ function hookFunctions(t: Template): { fn: FunctionInfo; deployment: Deployment;
   );
 }
 
+/** Each hook function once, however many deployments or events name it. */
+export function distinctHookFunctions(t: Template): FunctionInfo[] {
+  return [...new Map(hookFunctions(t).map(({ fn }) => [fn.id, fn])).values()];
+}
+
 /** Does this role let CodeDeploy invoke the hook, judging by its statements and managed policies? */
 function roleInvokes(t: Template, roleId: string, fn: FunctionInfo): 'yes' | 'prefix' | 'no' | 'unknown' {
   const role = roleResource(t, roleId);
@@ -75,10 +80,7 @@ const hookCannotReport: Rule = {
   title: 'Hook role lacks codedeploy:PutLifecycleEventHookExecutionStatus, or has it on *',
   check(t) {
     const out: Finding[] = [];
-    const seen = new Set<string>();
-    for (const { fn } of hookFunctions(t)) {
-      if (seen.has(fn.id)) continue;
-      seen.add(fn.id);
+    for (const fn of distinctHookFunctions(t)) {
       const role = functionRole(t, fn);
       if (role.external) continue;
       const grants = statementsFor(role, 'codedeploy:PutLifecycleEventHookExecutionStatus');

@@ -6,7 +6,7 @@
 import type { Finding, Rule } from '../finding.js';
 import { isEnabled, isObj, refTarget, shape } from '../intrinsics.js';
 import { deployments, functions, resourceType } from '../model.js';
-import { hookFunctions } from './hook-iam.js';
+import { distinctHookFunctions } from './hook-iam.js';
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 
@@ -15,10 +15,7 @@ const hookTrafficShifted: Rule = {
   title: 'A hook is itself traffic-shifted',
   check(t) {
     const out: Finding[] = [];
-    const seen = new Set<string>();
-    for (const { fn } of hookFunctions(t)) {
-      if (seen.has(fn.id)) continue;
-      seen.add(fn.id);
+    for (const fn of distinctHookFunctions(t)) {
       const pref = fn.props.DeploymentPreference;
       if (!fn.sam || !isObj(pref) || !isEnabled(pref.Enabled)) continue;
       const fromGlobals = fn.pathOf('DeploymentPreference')[0] === 'Globals';
