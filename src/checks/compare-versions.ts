@@ -12,7 +12,7 @@
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
-import type { Check, CheckContext, CheckOutcome, EcsHookContext } from '../types.js';
+import type { Check, CheckContext, EcsHookContext } from '../types.js';
 import { commonFields, sendWithThrottleRetry } from './cw-common.js';
 import { errorText, formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
 import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';

@@ -6,7 +6,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { commonCheckFields, type CommonCheckOptions } from './common.js';
 import { sleep } from '../util/abort.js';
-import type { Check, CheckContext, RetryPolicy } from '../types.js';
+import type { Check, CheckContext } from '../types.js';
 import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
 
 
