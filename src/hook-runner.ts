@@ -79,12 +79,10 @@ export function createHookRunner(options: HookOptions) {
     let settings: Settings | undefined;
     let decision: Decision;
     let ctx: HookContext | undefined;
-    const remaining = inv.lambdaEnd - Date.now();
-    let checksDeadline = inv.lambdaEnd - (options.reserveMs ?? 5000);
     try {
       settings = resolveSettings(options);
       // Keep the reserve, but never more than half of what is left (a 3 s Lambda still runs its checks).
-      checksDeadline = inv.lambdaEnd - Math.min(settings.reserveMs, remaining / 2);
+      const checksDeadline = inv.lambdaEnd - Math.min(settings.reserveMs, (inv.lambdaEnd - Date.now()) / 2);
       const timer = timeoutSignal(checksDeadline - Date.now(), 'deadline');
       try {
         const resolved = await resolve(event, settings, checksDeadline, timer.signal);
