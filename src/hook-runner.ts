@@ -98,7 +98,14 @@ export function createHookRunner(options: HookOptions) {
     }
 
     let report: ReportResult | undefined;
-    if (!decision.skipReport) report = await reportStatus(codeDeploy(), event, decision.status, inv.lambdaEnd - FINAL_MARGIN_MS);
+    if (!decision.skipReport) {
+      try {
+        report = await reportStatus(codeDeploy(), event, decision.status, inv.lambdaEnd - FINAL_MARGIN_MS);
+      } catch (error) {
+        // Only creating the client can throw here (reportStatus catches call errors); never reject after deciding.
+        report = { outcome: 'failed', attempts: 0, error: describeError(error) };
+      }
+    }
     const verdict: HookVerdict = {
       status: decision.status,
       deploymentId: event.DeploymentId,

@@ -312,3 +312,14 @@ describe('Function: defineHook context resolution', () => {
     cd.restore();
   });
 });
+
+describe('Function: defineHook when the CodeDeploy client cannot be used', () => {
+  it('returns a Failed-to-report verdict instead of rejecting', async () => {
+    const broken = { send: () => { throw new TypeError('client misconfigured'); } } as unknown as CodeDeployClient;
+    const { lines, log } = captureLog();
+    const verdict = await defineHook({ checks: [pass()], log, clients: { codeDeploy: broken }, ...FAST })(EVENT, lambdaContext(2000));
+    expect(verdict).toMatchObject({ status: 'Failed', reported: false });
+    expect(verdict.reason).toContain('REPORT FAILED');
+    expect(lines.at(-1)).toMatchObject({ level: 'WARN', reported: false });
+  });
+});
