@@ -1,7 +1,7 @@
 /** The checks of hooks/ecs-post-traffic.ts, built from its configuration. */
 import type { Check, CheckSpec } from '../../src/types.js';
 // One module per check rather than src/checks/index.js, whose http check drags undici into the bundle.
-import { alarms } from '../../src/checks/alarms.js';
+import { groupAlarms } from './group-alarms.js';
 import type { EcsPostTrafficConfig } from '../ecs-post-traffic.js';
 import { bakeOf } from './bake-of.js';
 import { targetGroupHealth } from './target-group-health.js';
@@ -10,13 +10,7 @@ export function ecsPostTrafficChecks(config: EcsPostTrafficConfig): CheckSpec[] 
   const watched: Check[] = [];
   if (config.alarms.enabled) {
     watched.push(
-      alarms({
-        name: 'deployment-group alarms',
-        fromDeploymentGroup: true,
-        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-        insufficientData: config.alarms.insufficientData,
-        history: true,
-      }),
+      groupAlarms(config.alarms, 'deployment-group alarms', true),
     );
   }
   if (config.targetGroup.enabled) {

@@ -1,6 +1,6 @@
 /** The checks of hooks/ecs-test-traffic.ts, built from its configuration. */
 import type { CheckSpec } from '../../src/types.js';
-import { alarms } from '../../src/checks/alarms.js';
+import { groupAlarms } from './group-alarms.js';
 import { http } from '../../src/checks/http.js';
 import type { EcsTestTrafficConfig } from '../ecs-test-traffic.js';
 
@@ -37,12 +37,7 @@ export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] 
   }
   if (config.alarms.enabled) {
     checks.push(
-      alarms({
-        name: 'deployment-group alarms not firing',
-        fromDeploymentGroup: true,
-        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-        insufficientData: config.alarms.insufficientData,
-      }),
+      groupAlarms(config.alarms, 'deployment-group alarms not firing'),
     );
   }
   return checks;

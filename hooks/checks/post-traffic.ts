@@ -1,7 +1,7 @@
 /** The checks of hooks/post-traffic.ts, built from its configuration. */
 import type { Check, CheckSpec } from '../../src/types.js';
 // One module per check rather than src/checks/index.js, whose http check drags undici into the bundle.
-import { alarms } from '../../src/checks/alarms.js';
+import { groupAlarms } from './group-alarms.js';
 import { compareVersions } from '../../src/checks/compare-versions.js';
 import type { PostTrafficConfig } from '../post-traffic.js';
 import { bakeOf } from './bake-of.js';
@@ -10,13 +10,7 @@ import { bakeOf } from './bake-of.js';
 export function postTrafficChecks(config: PostTrafficConfig): CheckSpec[] {
   const checks: Check[] = [];
   if (config.alarms.enabled) {
-    const watch = alarms({
-      name: 'deployment-group alarms',
-      fromDeploymentGroup: true,
-      ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-      insufficientData: config.alarms.insufficientData,
-      history: true,
-    });
+    const watch = groupAlarms(config.alarms, 'deployment-group alarms', true);
     checks.push(bakeOf([watch], config.bake, 'bake on alarms'));
   }
   if (config.compare.mode !== 'off') {

@@ -2,7 +2,7 @@
 import type { CheckSpec } from '../../src/types.js';
 // Check modules are imported one by one, not through src/checks/index.js: the barrel
 // also pulls in undici (for http), which esbuild cannot drop, and doubles the bundle.
-import { alarms } from '../../src/checks/alarms.js';
+import { groupAlarms } from './group-alarms.js';
 import { albEvent, apiGatewayHttpEvent, apiGatewayRestEvent, functionUrlEvent } from '../../src/checks/events.js';
 import { invokeTarget } from '../../src/checks/invoke-target.js';
 import type { EventFormat, SmokeRequest } from '../config.js';
@@ -31,12 +31,7 @@ export function preTrafficChecks(config: PreTrafficConfig): CheckSpec[] {
   );
   if (config.alarms.enabled) {
     checks.push(
-      alarms({
-        name: 'deployment-group alarms not firing',
-        fromDeploymentGroup: true,
-        ...(config.alarms.names.length > 0 ? { names: config.alarms.names } : {}),
-        insufficientData: config.alarms.insufficientData,
-      }),
+      groupAlarms(config.alarms, 'deployment-group alarms not firing'),
     );
   }
   return checks;
