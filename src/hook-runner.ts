@@ -8,7 +8,7 @@ import { describeError } from './errors.js';
 import { parseHookEvent } from './event.js';
 import { reportStatus } from './report.js';
 import type { ReportResult } from './report.js';
-import { resolveSettings, validateHookOptions } from './settings.js';
+import { DEFAULTS, resolveSettings, validateHookOptions } from './settings.js';
 import type { Settings } from './settings.js';
 import { timeoutSignal } from './util/abort.js';
 import { stdoutSink, verdictRecord, writeLine } from './verdict-log.js';
@@ -25,6 +25,18 @@ import type {
 
 /** Left unused at the very end of the Lambda time so the last report attempt can finish. */
 const FINAL_MARGIN_MS = 100;
+/** The least time kept for reporting, whatever reserveMs says (0 would leave none). */
+const MIN_RESERVE_MS = 500;
+
+/**
+ * When checks must stop: the Lambda end minus the reserve. The reserve is at
+ * least MIN_RESERVE_MS and at most half of the time left, so a 3 s Lambda
+ * still runs its checks and a reserve of 0 still leaves time to report.
+ */
+function checksDeadlineOf(inv: HookInvocation, reserveMs: number): number {
+  const left = inv.lambdaEnd - Date.now();
+  return inv.lambdaEnd - Math.min(Math.max(reserveMs, MIN_RESERVE_MS), left / 2);
+}
 
 /** One invocation between parsing its event and reporting its verdict. */
 export interface HookInvocation {
@@ -66,7 +78,7 @@ export function createHookRunner(options: HookOptions) {
       writeLine(sink, { level: 'ERROR', message, error: name, timestamp: new Date(startedAt).toISOString(), reported: false });
       throw error;
     }
-    return { event, startedAt, lambdaEnd: startedAt + remainingTime(lambdaContext, options.maxDurationMs ?? 900_000) };
+    return { event, startedAt, lambdaEnd: startedAt + remainingTime(lambdaContext, options.maxDurationMs ?? DEFAULTS.maxDurationMs) };
   }
 
   function complete(invocation: HookInvocation, external?: ExternalOutcome): Promise<HookVerdict> {
@@ -81,8 +93,7 @@ export function createHookRunner(options: HookOptions) {
     let ctx: HookContext | undefined;
     try {
       settings = resolveSettings(options);
-      // Keep the reserve, but never more than half of what is left (a 3 s Lambda still runs its checks).
-      const checksDeadline = inv.lambdaEnd - Math.min(settings.reserveMs, (inv.lambdaEnd - Date.now()) / 2);
+      const checksDeadline = checksDeadlineOf(inv, settings.reserveMs);
       const timer = timeoutSignal(checksDeadline - Date.now(), 'deadline');
       try {
         const resolved = await resolve(event, settings, checksDeadline, timer.signal);
@@ -97,14 +108,12 @@ export function createHookRunner(options: HookOptions) {
       decision = { status: 'Failed', reason: `hook error: ${name}: ${message}`, checks: [] };
     }
 
-    let report: ReportResult | undefined;
-    if (!decision.skipReport) {
-      try {
-        report = await reportStatus(codeDeploy(), event, decision.status, inv.lambdaEnd - FINAL_MARGIN_MS);
-      } catch (error) {
-        // Only creating the client can throw here (reportStatus catches call errors); never reject after deciding.
-        report = { outcome: 'failed', attempts: 0, error: describeError(error) };
-      }
+    let report: ReportResult;
+    try {
+      report = await reportStatus(codeDeploy(), event, decision.status, inv.lambdaEnd - FINAL_MARGIN_MS);
+    } catch (error) {
+      // Only creating the client can throw here (reportStatus catches call errors); never reject after deciding.
+      report = { outcome: 'failed', attempts: 0, error: describeError(error) };
     }
     const verdict: HookVerdict = {
       status: decision.status,
@@ -113,10 +122,11 @@ export function createHookRunner(options: HookOptions) {
       ...(decision.platform ?? ctx?.platform ? { platform: decision.platform ?? ctx?.platform } : {}),
       checks: decision.checks,
       durationMs: Date.now() - inv.startedAt,
-      reported: report !== undefined && report.outcome !== 'failed',
+      reported: report.outcome !== 'failed',
       reason: reportNote(decision.reason, report),
       ...(decision.bypass ? { bypass: decision.bypass } : {}),
-      ...(decision.skipReport ? { duplicate: true } : {}),
+      // A duplicate is confirmed when CodeDeploy says the event already had a status.
+      ...(decision.duplicate && report.outcome === 'already-completed' ? { duplicate: true } : {}),
     };
     writeLine(
       sink,
@@ -142,11 +152,15 @@ export function createHookRunner(options: HookOptions) {
     external?: ExternalOutcome,
   ): Promise<Decision> {
     if (resolved.kind === 'completed') {
+      // No event is InProgress, but one already finished: most likely a duplicate invocation.
+      // It could also be CodeDeploy showing our event late, so report Failed rather than stay
+      // silent: a true duplicate gets LifecycleEventAlreadyCompletedException (harmless), and a
+      // lagging event fails closed instead of leaving CodeDeploy waiting an hour.
       return {
-        status: resolved.status,
-        reason: `duplicate invocation: ${resolved.lifecycleEvent} was already reported ${resolved.status}; checks skipped, nothing reported`,
+        status: 'Failed',
+        reason: `no lifecycle event InProgress (last finished: ${resolved.lifecycleEvent} ${resolved.status}); likely a duplicate invocation: checks skipped, Failed sent in case it is not`,
         checks: [],
-        skipReport: true,
+        duplicate: true,
         lifecycleEvent: resolved.lifecycleEvent,
         platform: resolved.platform,
       };
@@ -172,7 +186,7 @@ export function createHookRunner(options: HookOptions) {
       ...(await runChecks(
         specs,
         { hook: ctx, clients, hookStartedAt: inv.startedAt, log: debugLogger(settings.debug) },
-        { deadline, signal, concurrency: settings.concurrency },
+        { deadline, signal, concurrency: settings.concurrency, inconclusive: settings.inconclusive },
       )),
     );
     return { ...verdictOf(results, settings.inconclusive), checks: results };
@@ -186,14 +200,25 @@ export function createHookRunner(options: HookOptions) {
     };
   }
 
-  return { begin, complete, clients };
+  /** The checks deadline of an invocation, for adapters that must act on it (middy). */
+  function deadlineOf(inv: HookInvocation): number {
+    let reserveMs: number = DEFAULTS.reserveMs;
+    try {
+      reserveMs = resolveSettings(options).reserveMs;
+    } catch {
+      // Invalid settings fail the hook in complete(); the default reserve is fine for timing.
+    }
+    return checksDeadlineOf(inv, reserveMs);
+  }
+
+  return { begin, complete, deadlineOf, clients };
 }
 
 interface Decision {
   status: 'Succeeded' | 'Failed';
   reason: string;
   checks: CheckResult[];
-  skipReport?: boolean;
+  duplicate?: boolean;
   bypass?: { reason: string };
   lifecycleEvent?: HookVerdict['lifecycleEvent'];
   platform?: 'Lambda' | 'ECS';
@@ -230,8 +255,7 @@ function externalResult(e: ExternalOutcome): CheckResult {
   return { name: e.name, state: e.outcome.state, reason: e.outcome.reason, enforced: true, durationMs: e.durationMs, attempts: 1, ...(e.outcome.details ? { details: e.outcome.details } : {}) };
 }
 
-function reportNote(reason: string, report: ReportResult | undefined): string {
-  if (!report) return reason;
+function reportNote(reason: string, report: ReportResult): string {
   if (report.outcome === 'failed') return `${reason}; REPORT FAILED after ${report.attempts} attempt(s): ${report.error?.name}: ${report.error?.message}`;
   if (report.outcome === 'already-completed') return `${reason}; CodeDeploy already had a status for this lifecycle event`;
   return reason;

@@ -26,7 +26,6 @@ export interface Settings {
   inconclusive: 'fail' | 'pass';
   bypass?: { reason: string };
   metricsNamespace: string;
-  maxDurationMs: number;
   resolveRetry: { attempts: number; delayMs: number };
   debug: boolean;
 }
@@ -85,7 +84,8 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
  */
 export function resolveSettings(options: HookOptions, env: NodeJS.ProcessEnv = process.env): Settings {
   const reserveEnv = env[ENV.reserveMs];
-  const reserveMs = options.reserveMs ?? (reserveEnv !== undefined ? positive(ENV.reserveMs, Number(reserveEnv), true) : DEFAULTS.reserveMs);
+  const reserveMs =
+    options.reserveMs ?? (reserveEnv !== undefined && reserveEnv.trim() !== '' ? positive(ENV.reserveMs, Number(reserveEnv), true) : DEFAULTS.reserveMs);
   const bypassEnv = env[ENV.bypassReason];
   let bypass = options.bypass;
   if (!bypass && bypassEnv !== undefined) {
@@ -98,7 +98,6 @@ export function resolveSettings(options: HookOptions, env: NodeJS.ProcessEnv = p
     inconclusive: options.inconclusive ?? DEFAULTS.inconclusive,
     ...(bypass ? { bypass } : {}),
     metricsNamespace: options.metricsNamespace ?? (env[ENV.metricsNamespace] || DEFAULTS.metricsNamespace),
-    maxDurationMs: options.maxDurationMs ?? DEFAULTS.maxDurationMs,
     resolveRetry: options.resolveRetry ?? DEFAULTS.resolveRetry,
     debug: Boolean(env[ENV.debug]),
   };

@@ -6,6 +6,8 @@ export interface EngineOptions {
   deadline: number;
   signal: AbortSignal;
   concurrency: number;
+  /** How an inconclusive enforced check counts; a sequence stops where the verdict would fail. @default 'fail' */
+  inconclusive?: 'fail' | 'pass';
 }
 
 /**
@@ -45,7 +47,8 @@ async function runLane(lane: Check[], env: CheckEnvironment, options: EngineOpti
     }
     const result = await runCheck(check, env, options.deadline, options.signal);
     out.push(result);
-    if (result.enforced && result.state !== 'passed') blocker = result;
+    const passes = result.state === 'passed' || (result.state === 'inconclusive' && options.inconclusive === 'pass');
+    if (result.enforced && !passes) blocker = result;
   }
   return out;
 }

@@ -24,6 +24,7 @@ export interface MiddlewareLike {
 
 const KEY = 'codedeploy-hooks.invocation';
 const STARTED = 'codedeploy-hooks.handlerStartedAt';
+const TIMER = 'codedeploy-hooks.deadlineTimer';
 
 /**
  * The same hook engine as defineHook, as a middy middleware. The wrapped
@@ -43,12 +44,26 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
   return {
     async before(request) {
       // A malformed event throws here: middy rethrows it, nothing is reported.
-      request.internal[KEY] = runner.begin(request.event, request.context);
-      request.internal[STARTED] = Date.now();
+      const invocation = runner.begin(request.event, request.context);
+      const started = Date.now();
+      request.internal[KEY] = invocation;
+      request.internal[STARTED] = started;
+      // A handler still running at the hook deadline would leave no time to report:
+      // decide then (complete() is memoized, so after/onError later get the same verdict).
+      const timer = setTimeout(() => {
+        void runner.complete(invocation, {
+          name: 'handler',
+          outcome: { state: 'failed', reason: "deadline: the handler did not finish before the hook's time budget ran out" },
+          durationMs: Date.now() - started,
+        });
+      }, Math.max(0, runner.deadlineOf(invocation) - Date.now()));
+      timer.unref?.();
+      request.internal[TIMER] = timer;
     },
     async after(request) {
       const invocation = request.internal[KEY] as HookInvocation | undefined;
       if (!invocation) return;
+      clearTimeout(request.internal[TIMER] as NodeJS.Timeout);
       request.response = await runner.complete(invocation, {
         name: 'handler',
         outcome: handlerOutcome(request.response),
@@ -58,6 +73,7 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
     async onError(request) {
       const invocation = request.internal[KEY] as HookInvocation | undefined;
       if (!invocation) return; // the event never parsed: let middy rethrow
+      clearTimeout(request.internal[TIMER] as NodeJS.Timeout);
       const message = request.error instanceof Error ? `${request.error.name}: ${request.error.message}` : String(request.error);
       // If `after` already reported (a later middleware threw), complete() returns that verdict.
       const verdict: HookVerdict = await runner.complete(invocation, {

@@ -171,7 +171,7 @@ describe.concurrent('CodeDeploy report errors', () => {
       matrix.add(row);
     });
 
-    it(`${platform} · already reported before the invocation -> duplicate: checks skipped, nothing reported`, async () => {
+    it(`${platform} · already reported before the invocation -> duplicate: checks skipped, the Failed it sends is refused`, async () => {
       // runCell's report invariants assume the hook reports; this cell checks its own.
       const env = await setupCell({ platform });
       try {
@@ -181,9 +181,11 @@ describe.concurrent('CodeDeploy report errors', () => {
         const verdict = await hookFor({ platform }, env)(env.deployed.event, ctx);
         expect(verdict.duplicate).toBe(true);
         expect(verdict.checks).toEqual([]);
-        expect(env.world.callsTo('codedeploy', REPORT)).toHaveLength(0);
+        // It still sends Failed (in case CodeDeploy only showed its event late); CodeDeploy refuses it.
+        expect(env.world.callsTo('codedeploy', REPORT)).toHaveLength(1);
         expect(acceptedReports(env.world)).toHaveLength(0);
-        expect(String(verdictLine(env.lines).reason)).toMatch(/duplicate invocation: .* already reported Succeeded; checks skipped, nothing reported/);
+        expect(env.world.codeDeploy.hookExecutions.get(env.deployed.executionId)!.status).toBe('Succeeded');
+        expect(String(verdictLine(env.lines).reason)).toMatch(/likely a duplicate invocation: checks skipped.*already had a status/);
         matrix.add({ cell: 'already reported before invocation', platform, status: verdict.status, reported: verdict.reported, worldStatus: 'Succeeded', acceptedReports: 0, ms: Date.now() - started, budgetMs: 3000, reason: verdict.reason });
       } finally {
         await env.dispose();

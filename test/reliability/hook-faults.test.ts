@@ -272,7 +272,7 @@ describe.concurrent('duplicate and concurrent invocations', () => {
       }
     });
 
-    it(`${platform} · a retry after the first invocation reported (Lambda async retry) -> checks skipped, nothing reported`, async () => {
+    it(`${platform} · a retry after the first invocation reported (Lambda async retry) -> checks skipped, second report refused`, async () => {
       const env = await setupCell({ platform });
       try {
         // A short wait for the event to show InProgress keeps the cell quick; the path is the same.
@@ -285,8 +285,9 @@ describe.concurrent('duplicate and concurrent invocations', () => {
         expect(second.duplicate, second.reason).toBe(true);
         expect(second.checks).toEqual([]);
         expect(acceptedReports(env.world)).toHaveLength(1);
-        expect(env.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus')).toHaveLength(1);
-        expect(String(verdictLine(env.lines).reason)).toMatch(/duplicate invocation: .* already reported Succeeded/);
+        expect(env.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus')).toHaveLength(2);
+        expect(env.world.codeDeploy.hookExecutions.get(env.deployed.executionId)!.status).toBe('Succeeded');
+        expect(String(verdictLine(env.lines).reason)).toMatch(/likely a duplicate invocation: checks skipped.*already had a status/);
         matrix.add({ cell: 'retry after a reported invocation', platform, status: second.status, reported: second.reported, worldStatus: 'Succeeded', acceptedReports: 1, ms: Date.now() - started, budgetMs: BUSY_BUDGET_MS, reason: second.reason });
       } finally {
         await env.dispose();
@@ -294,14 +295,14 @@ describe.concurrent('duplicate and concurrent invocations', () => {
     });
   }
 
-  it('Lambda · an invocation after CodeDeploy gave up on the hook (execution expired) -> nothing reported', async () => {
+  it('Lambda · an invocation after CodeDeploy gave up on the hook (execution expired) -> its report is refused', async () => {
     const env = await setupCell({ platform: 'Lambda' });
     try {
       env.world.codeDeploy.expireHookExecution(env.deployed.executionId);
       const started = Date.now();
       const verdict = await hookFor({ platform: 'Lambda' }, env)(env.deployed.event, lambdaContext(3000));
       expect(verdict.duplicate).toBe(true);
-      expect(env.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus')).toHaveLength(0);
+      expect(env.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus')).toHaveLength(1);
       expect(env.world.codeDeploy.hookExecutions.get(env.deployed.executionId)!.status).toBe('Failed');
       matrix.add({ cell: 'invocation after the execution expired', platform: 'Lambda', status: verdict.status, reported: verdict.reported, worldStatus: 'Failed', acceptedReports: 0, ms: Date.now() - started, budgetMs: 3000, reason: verdict.reason });
     } finally {

@@ -143,13 +143,36 @@ describe.each(adapters)('Adapter: $name', ({ make }) => {
     cd.restore();
   });
 
-  it('skips checks and reports nothing when the lifecycle event was already reported (duplicate invocation)', async () => {
+  it('skips checks on a duplicate invocation; the Failed it sends is refused as already completed', async () => {
     const cd = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'Succeeded', AfterAllowTraffic: 'Pending' } });
+    cd.on(PutLifecycleEventHookExecutionStatusCommand).rejects(awsError('LifecycleEventAlreadyCompletedException', 400));
     const run = vi.fn(async () => ({ state: 'passed' as const, reason: 'ran' }));
     const verdict = await make({ checks: [{ name: 'x', run }], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(10_000));
     expect(run).not.toHaveBeenCalled();
-    expect(verdict).toMatchObject({ duplicate: true, reported: false, lifecycleEvent: 'BeforeAllowTraffic', status: 'Succeeded' });
-    expect(reports(cd)).toHaveLength(0);
+    expect(verdict).toMatchObject({ duplicate: true, reported: true, lifecycleEvent: 'BeforeAllowTraffic' });
+    expect(verdict.reason).toContain('already had a status');
+    expect(reports(cd)).toHaveLength(1);
+    cd.restore();
+  });
+
+  it('fails closed, not silent, when CodeDeploy shows the running event too late', async () => {
+    // Our event (AfterAllowTraffic) is still Pending after the resolve retry: the Failed report is accepted.
+    const cd = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'Succeeded', AllowTraffic: 'Succeeded', AfterAllowTraffic: 'Pending' } });
+    const verdict = await make({ checks: [pass()], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(10_000));
+    expect(verdict).toMatchObject({ status: 'Failed', reported: true });
+    expect(verdict.duplicate).toBeUndefined();
+    expect(reports(cd)[0]!.args[0].input.status).toBe('Failed');
+    cd.restore();
+  });
+
+  it('keeps time to report even with reserveMs 0 (or an empty CODEDEPLOY_HOOKS_RESERVE_MS)', async () => {
+    const cd = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'InProgress' } });
+    vi.stubEnv('CODEDEPLOY_HOOKS_RESERVE_MS', '');
+    const hang: Check = { name: 'hang', run: () => new Promise(() => {}) };
+    for (const reserveMs of [0, undefined]) {
+      const verdict = await make({ checks: [hang], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST, ...(reserveMs === undefined ? {} : { reserveMs }) })(EVENT, lambdaContext(1500));
+      expect(verdict).toMatchObject({ status: 'Failed', reported: true });
+    }
     cd.restore();
   });
 
@@ -309,6 +332,24 @@ describe('Function: defineHook context resolution', () => {
     let rollback: boolean | undefined;
     await defineHook({ checks: [{ name: 'r', run: async (ctx) => ((rollback = ctx.hook.isRollback), { state: 'passed', reason: 'ok' }) }], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(10_000));
     expect(rollback).toBe(true);
+    cd.restore();
+  });
+});
+
+describe('Adapter: middy handler past the deadline', () => {
+  it('reports at the hook deadline while the handler is still running', async () => {
+    const cd = mockCodeDeploy({ platform: 'Lambda', events: { AfterAllowTraffic: 'InProgress' } });
+    const handler = middy({ timeoutEarlyInMillis: 0 })
+      .use(codeDeployHook({ checks: [pass()], reserveMs: 500, log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST }))
+      .handler(() => new Promise((resolve) => setTimeout(resolve, 2500))) as unknown as Handler;
+    const started = Date.now();
+    const pending = handler(EVENT, lambdaContext(1500));
+    await vi.waitFor(() => expect(reports(cd)).toHaveLength(1), { timeout: 1500, interval: 20 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(reports(cd)[0]!.args[0].input.status).toBe('Failed');
+    const verdict = await pending;
+    expect(verdict.checks[0]).toMatchObject({ name: 'handler', state: 'failed' });
+    expect(reports(cd)).toHaveLength(1);
     cd.restore();
   });
 });

@@ -125,3 +125,30 @@ describe('Function: createClientRegistry', () => {
     expect(create).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('Function: runChecks sequences and the inconclusive policy', () => {
+  const step = (name: string, state: 'passed' | 'failed' | 'inconclusive'): Check => ({ name, run: async () => ({ state, reason: name }) });
+
+  it("continues past an inconclusive check when inconclusive counts as 'pass', so the next check still decides", async () => {
+    const controller = new AbortController();
+    const results = await runChecks([inSequence([step('a', 'inconclusive'), step('b', 'failed')])], env, {
+      deadline: Date.now() + 1000,
+      signal: controller.signal,
+      concurrency: 1,
+      inconclusive: 'pass',
+    });
+    expect(results.map((r) => `${r.name}:${r.state}`)).toEqual(['a:inconclusive', 'b:failed']);
+    expect(verdictOf(results, 'pass').status).toBe('Failed');
+  });
+
+  it("stops at an inconclusive check when inconclusive fails", async () => {
+    const controller = new AbortController();
+    const results = await runChecks([inSequence([step('a', 'inconclusive'), step('b', 'passed')])], env, {
+      deadline: Date.now() + 1000,
+      signal: controller.signal,
+      concurrency: 1,
+    });
+    expect(results[1]?.reason).toContain('skipped');
+    expect(verdictOf(results, 'fail').status).toBe('Failed');
+  });
+});
