@@ -12,6 +12,7 @@ import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js'
 import { commonFields } from './cw-common.js';
 import { formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
 import { show } from '../util/show.js';
+import { validOutcome } from '../engine/run-check.js';
 
 export interface BakeOptions extends CommonCheckOptions {
   /** Checks run (in parallel) at each measurement. */
@@ -205,11 +206,13 @@ async function runChild(ctx: CheckContext, check: Check, endBy: number): Promise
       if (combined.signal.aborted) onAbort();
       else combined.signal.addEventListener('abort', onAbort, { once: true });
     });
-    const outcome = await Promise.race([check.run(child), aborted]);
+    // Validated like any check's outcome: a malformed one is an error, never a pass.
+    const outcome = validOutcome(await Promise.race([Promise.resolve().then(() => check.run(child)), aborted]));
     const entry: Measurement['checks'][number] = { name: check.name, state: outcome.state, reason: outcome.reason, enforced };
     if (outcome.details) entry.details = outcome.details;
     return entry;
   } catch (error) {
+    // Inside a bake a timeout is a measurement error (Argo Rollouts), counted by consecutiveErrorLimit.
     const reason = combined.signal.aborted ? abortReason(combined.signal) : `threw ${describeError(error).name}: ${describeError(error).message}`;
     return { name: check.name, state: 'error', reason, enforced };
   } finally {

@@ -297,13 +297,20 @@ export function metricCheck(options: MetricOptions, defaultName: string, field: 
   requirePositive(minDatapoints, `${field}.minDatapoints`, { integer: true });
   const noData = options.noData ?? 'inconclusive';
   requireOneOf(noData, NO_DATA_POLICIES, `${field}.noData`);
-  if (Array.isArray(options.queries)) {
-    const ids = new Set(options.queries.map((q) => q.Id));
+  // A condition naming a query that returns no series would match nothing and pass silently.
+  const checkConditionIds = (queries: MetricQuery[]) => {
+    const returned = new Set(queries.filter((q) => q.ReturnData !== false).map((q) => q.Id));
     conditions.forEach((c, i) => {
-      if (typeof c !== 'function' && c.id !== undefined && !ids.has(c.id)) {
-        throw new OptionsError(`${field}.failWhen${Array.isArray(options.failWhen) ? `[${i}]` : ''}.id`, `no query has id "${c.id}"`);
+      if (typeof c !== 'function' && c.id !== undefined && !returned.has(c.id)) {
+        throw new OptionsError(
+          `${field}.failWhen${Array.isArray(options.failWhen) ? `[${i}]` : ''}.id`,
+          `no query with ReturnData has id "${c.id}" (a condition must name a series the queries return)`,
+        );
       }
     });
+  };
+  if (Array.isArray(options.queries)) {
+    checkConditionIds(options.queries);
     planBatches(options.queries); // rejects expression groups over 500 at factory time
   }
 
@@ -313,7 +320,10 @@ export function metricCheck(options: MetricOptions, defaultName: string, field: 
       let queries: MetricQuery[];
       try {
         queries = typeof options.queries === 'function' ? options.queries(ctx) : options.queries;
-        if (typeof options.queries === 'function') validateQueries(queries, `${field}.queries`);
+        if (typeof options.queries === 'function') {
+          validateQueries(queries, `${field}.queries`);
+          checkConditionIds(queries);
+        }
         queries = withDefaultPeriod(queries, periodSeconds);
         planBatches(queries);
       } catch (error) {

@@ -109,8 +109,8 @@ function deadlineOutcome(): CheckOutcome {
   return { state: 'failed', reason: "deadline: the hook's time budget ran out before the check finished" };
 }
 
-/** A user check may return anything; only a well-formed outcome is trusted. */
-function validOutcome(value: unknown): CheckOutcome {
+/** A user check may return anything; only a well-formed outcome is trusted. Also used by bake. */
+export function validOutcome(value: unknown): CheckOutcome {
   const o = value as Partial<CheckOutcome> | null;
   if (typeof o !== 'object' || o === null || !(CHECK_STATES as readonly string[]).includes(o.state as string)) {
     const shown = show(value, 200);

@@ -246,3 +246,12 @@ describe('bake and the deadline', () => {
     expect(a.runs).toHaveLength(0);
   });
 });
+
+describe('Function: bake with a malformed child outcome (review finding)', () => {
+  it('counts a child that returns an invalid state as an error, not a pass', async () => {
+    const weird = { name: 'weird', run: async () => ({ state: 'Failed', reason: 'capitalised' }) as never };
+    const outcome = await bake({ checks: [weird], intervalMs: 10, count: 1, consecutiveErrorLimit: 0 }).run(checkContext());
+    expect(outcome.state).toBe('error');
+    expect(outcome.reason).toContain('invalid outcome');
+  });
+});

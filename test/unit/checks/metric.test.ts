@@ -306,3 +306,20 @@ describe('Lambda presets', () => {
     expect(dims(q)?.map((d) => d.Name)).toEqual(['FunctionName', 'Resource']);
   });
 });
+
+describe('Function: metric condition ids (review finding)', () => {
+  const errors = { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors' }, Period: 60, Stat: 'Sum' } };
+
+  it('rejects a condition id that names a hidden (ReturnData false) query', () => {
+    const rate = { Id: 'rate', Expression: 'errors * 100' };
+    expect(() => metric({ queries: [{ ...errors, ReturnData: false }, rate], failWhen: { id: 'errors', stat: 'max', op: '>', threshold: 0 } })).toThrow(/failWhen\.id/);
+    expect(() => metric({ queries: [{ ...errors, ReturnData: false }, rate], failWhen: { id: 'rate', stat: 'max', op: '>', threshold: 0 } })).not.toThrow();
+  });
+
+  it('reports an error at run time when a queries function does not return the id a condition names', async () => {
+    const check = metric({ queries: () => [errors], failWhen: { id: 'errs', stat: 'max', op: '>', threshold: 0 } });
+    const outcome = await check.run(checkContext());
+    expect(outcome.state).toBe('error');
+    expect(outcome.reason).toContain('"errs"');
+  });
+});
