@@ -6,4 +6,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Exit when the command is done, as Lambda would end a timed-out hook: a hook that is
+// still sleeping after the deployment finished must not keep the CLI alive.
+process.exit(await main(process.argv.slice(2)));

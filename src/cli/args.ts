@@ -11,11 +11,12 @@ export function withUsageErrors<T>(command: string, parse: () => T): T {
   }
 }
 
-/** A positive number option, or a usage error naming the option. */
-export function positiveNumber(name: string, value: string | undefined): number | undefined {
+/** A positive number option (at most `max`), or a usage error naming the option. */
+export function positiveNumber(name: string, value: string | undefined, max = Number.MAX_VALUE): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new CliUsageError(`--${name} expects a positive number, got "${value}"`);
+  if (n > max) throw new CliUsageError(`--${name} is at most ${max}, got "${value}"`);
   return n;
 }
 

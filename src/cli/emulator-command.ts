@@ -51,7 +51,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
       stageDeployment(env, event);
     } else {
       world = createWorld();
-      emulator = await startEmulator({ world, port });
+      emulator = await startEmulator({ world, port, evaluateAlarmsEveryMs: 1000 });
       close = () => emulator.close();
     }
   } catch (err) {

@@ -2,6 +2,7 @@
 import { builtinScenarioNames, DEFAULT_SCENARIO, loadScenario } from '../simulator/scenario/loader.js';
 import { originalStdoutWrite } from '../simulator/engine/hook-runner.js';
 import { simulate } from '../simulator/engine/simulate.js';
+import { MAX_TIME_SCALE } from '../simulator/scenario/validate.js';
 import { reportFormatOf, writeReport } from '../simulator/report/write-report.js';
 import { parseArgs } from 'node:util';
 import { positiveNumber, withUsageErrors } from './args.js';
@@ -40,7 +41,7 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1 || (positionals.length === 1 && values.scenario)) {
     throw new CliUsageError(`simulate: unexpected argument "${positionals.at(-1)}" (give the scenario with --scenario)`);
   }
-  const timeScale = positiveNumber('time-scale', values['time-scale']);
+  const timeScale = positiveNumber('time-scale', values['time-scale'], MAX_TIME_SCALE);
   const reports = values.report ?? [];
   for (const file of reports) {
     if (!reportFormatOf(file)) throw new CliUsageError(`--report ${file}: the file must end in .json (JSON report) or .xml (JUnit XML)`);

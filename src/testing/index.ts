@@ -88,7 +88,7 @@ export async function startTestEnvironment(scenarioRef: string | Scenario = 'lam
       net = await startListeners(scenario);
       closers.push(...net.closers.map((c) => c));
     }
-    const emulator = await startEmulator({ world, port: opts.port ?? 0 });
+    const emulator = await startEmulator({ world, port: opts.port ?? 0, evaluateAlarmsEveryMs: 1000 });
     closers.push(() => emulator.close());
     const setup = setupWorld(world, scenario, { endpoint: emulator.url, ...(net ? { ports: { production: net.production.port, test: net.test.port } } : {}) });
     if (scenario.platform === 'Lambda') attachLambdaCode(world, scenario, app);

@@ -18,6 +18,12 @@ export interface EmulatorOptions {
   world?: World;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Evaluate metric alarms on this real-time interval (ms). Off by default: the
+   * simulator evaluates them itself on its scaled clock. The standalone emulator
+   * and the testing helpers turn it on so alarms follow the metrics put to them.
+   */
+  evaluateAlarmsEveryMs?: number;
 }
 
 export interface Emulator {
@@ -139,6 +145,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
+  const evaluator = opts.evaluateAlarmsEveryMs ? setInterval(() => world.cloudWatch.evaluateAlarms(), opts.evaluateAlarmsEveryMs) : undefined;
+  evaluator?.unref();
+
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -147,6 +156,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     calls: world.requests,
     async close() {
       closing = true;
+      if (evaluator) clearInterval(evaluator);
       for (const release of [...pending]) release();
       pending.clear();
       for (const s of sockets) s.destroy();

@@ -121,7 +121,10 @@ export class DeploymentRun {
     const waitSeconds = this.scenario.deployment.hookWaitSeconds;
     let status: 'Succeeded' | 'Failed' | 'timeout' | 'stopped';
     try {
-      status = await cd.waitForHookReport(exec.executionId, { timeoutMs: this.clock.realMs(waitSeconds), signal: this.stop.signal });
+      // CodeDeploy's hour is scaled, but hooks run in real time: never wait less than the hook's own
+      // Lambda timeout (in AWS the 15-minute Lambda maximum is always inside CodeDeploy's hour).
+      const timeoutMs = Math.max(this.clock.realMs(waitSeconds), hook.timeoutSeconds * 1000 + 1000);
+      status = await cd.waitForHookReport(exec.executionId, { timeoutMs, signal: this.stop.signal });
     } catch {
       status = 'stopped';
     }

@@ -38,7 +38,8 @@ export async function importFunction<T extends (...args: never[]) => unknown>(
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new SimulatorSetupError(`${what} module ${file} cannot be imported: ${message}`, { cause: err });
   }
-  const fn = mod[exportName];
+  // tsx loads a .ts file in a folder without "type": "module" as CommonJS: exports sit under default.
+  const fn = mod[exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[exportName];
   if (typeof fn !== 'function') {
     const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
     throw new SimulatorSetupError(

@@ -4,6 +4,7 @@ import { dirname, extname } from 'node:path';
 import type { SimulationResult } from '../engine/result.js';
 import { jsonReport } from './json-report.js';
 import { junitReport } from './junit-report.js';
+import { SimulatorSetupError } from '../engine/module-loader.js';
 
 export type ReportFormat = 'json' | 'junit';
 
@@ -17,6 +18,11 @@ export function reportFormatOf(file: string): ReportFormat | undefined {
 export async function writeReport(file: string, result: SimulationResult): Promise<void> {
   const format = reportFormatOf(file);
   if (!format) throw new Error(`report file ${file} must end in .json or .xml`);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, format === 'json' ? jsonReport(result) : junitReport(result));
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, format === 'json' ? jsonReport(result) : junitReport(result));
+  } catch (error) {
+    // An unwritable path is the user's to fix: one line naming the file, no stack trace.
+    throw new SimulatorSetupError(`cannot write report ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }

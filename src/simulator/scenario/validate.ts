@@ -22,6 +22,7 @@ import type {
 } from './types.js';
 
 export const DEFAULT_TIME_SCALE = 100;
+export const MAX_TIME_SCALE = 1_000_000;
 
 const TOP_KEYS = [
   'name',
@@ -180,7 +181,7 @@ function readDeployment(r: ScenarioReader, value: unknown, platform: Platform): 
   const fallbackConfig = platform === 'Lambda' ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes' : 'CodeDeployDefault.ECSAllAtOnce';
   return {
     config: readConfig(r, o.config ?? fallbackConfig, platform),
-    timeScale: r.number(o.timeScale, ['deployment', 'timeScale'], { min: 0.001, max: 1_000_000, fallback: DEFAULT_TIME_SCALE }),
+    timeScale: r.number(o.timeScale, ['deployment', 'timeScale'], { min: 0.001, max: MAX_TIME_SCALE, fallback: DEFAULT_TIME_SCALE }),
     autoRollback: r.boolean(o.autoRollback, ['deployment', 'autoRollback'], true),
     alarmPollSeconds: r.number(o.alarmPollSeconds, ['deployment', 'alarmPollSeconds'], { min: 1, max: 3600, fallback: 30 }),
     hookWaitSeconds: r.number(o.hookWaitSeconds, ['deployment', 'hookWaitSeconds'], { min: 1, max: 3600, fallback: 3600 }),

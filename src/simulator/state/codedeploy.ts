@@ -435,7 +435,7 @@ export class CodeDeployState {
     const req: StopRequest = { deploymentId: d.deploymentId, at: new Date(this.now()), ...(autoRollbackEnabled !== undefined ? { autoRollbackEnabled } : {}) };
     if (this.stopListeners.size === 0) {
       // Nothing drives this deployment: stop it here.
-      this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'DEPLOYMENT_STOPPED', message: 'The deployment was stopped by a user request.' });
+      this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user request.' });
       return { status: 'Succeeded', statusMessage: 'Deployment stopped.' };
     }
     notifyAll(this.stopListeners, req);
