@@ -125,8 +125,17 @@ const invokeNotQualified: Rule = {
       const grants = statementsFor(role, 'lambda:InvokeFunction');
       if (role.external || grants.length === 0) continue;
       const resources = grants.flatMap((s) => s.resources.map((r) => ({ r, s })));
-      // `*` suffixes cover every version; `!Ref Fn.Version` (a version ARN) is itself qualified.
-      const covers = resources.some(({ r }) => r === '*' || shape(r).endsWith('*') || isVersionRef(t, r));
+      // A `*` suffix on this function's ARN covers every version (one on another function's does
+      // not); `!Ref Fn.Version` (a version ARN) is itself qualified.
+      const coversVersions = (r: unknown) => {
+        if (r === '*' || isVersionRef(t, r)) return true;
+        const text = shape(r);
+        if (!text.endsWith('*')) return false;
+        const ids = mentionedIds(r);
+        // A literal `…:function:name:*` (no template references) is taken at its word.
+        return ids.has(deployment.functionId ?? '') || (ids.size === 0 && text.endsWith(':*'));
+      };
+      const covers = resources.some(({ r }) => coversVersions(r));
       if (covers) continue;
       const first = resources.find(({ r }) => mentionedIds(r).has(deployment.functionId)) ?? resources[0];
       out.push({

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -132,5 +132,23 @@ ${extra}`;
             - Effect: Allow
               Action: codedeploy:Put*
               Resource: !Sub arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/*`))).toEqual([]);
+  });
+});
+
+describe('Rule CDH003 with wildcards (review finding)', () => {
+  const fixture = (extra: string) =>
+    readFileSync(join(fixtures, 'cdh003-unqualified-invoke.yaml'), 'utf8').replace(
+      '                - !GetAtt AppFunction.Arn\n',
+      `                - !GetAtt AppFunction.Arn\n                - ${extra}\n`,
+    );
+  const cdh003 = (text: string) => diagnose(parseTemplate(text, 'inline.yaml')).filter((f) => f.rule === 'CDH003');
+
+  it("is not satisfied by a wildcard on another function's ARN", () => {
+    expect(cdh003(fixture("'arn:aws:lambda:us-east-1:123456789012:function:Other*'"))).toHaveLength(1);
+  });
+
+  it("is satisfied by this function's :* ARN, or a literal qualifier wildcard", () => {
+    expect(cdh003(fixture('!Sub ${AppFunction.Arn}:*'))).toHaveLength(0);
+    expect(cdh003(fixture("'arn:aws:lambda:us-east-1:123456789012:function:my-app:*'"))).toHaveLength(0);
   });
 });
