@@ -31,8 +31,12 @@ export function postTrafficConfig(env: Env): PostTrafficConfig {
       lookbackMs: readInt(env, 'COMPARE_LOOKBACK_MS', 600_000, { min: 60_000, max: 86_400_000 }),
     },
   };
-  if (!config.alarms.enabled && config.compare.mode === 'off') {
-    throw new OptionsError('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'is false and CODEDEPLOY_HOOKS_COMPARE is off: the post-traffic hook would check nothing');
+  // Without alarms, only an enforced comparison can fail the hook; anything else would always pass.
+  if (!config.alarms.enabled && config.compare.mode !== 'enforce') {
+    throw new OptionsError(
+      'CODEDEPLOY_HOOKS_CHECK_ALARMS',
+      `is false and CODEDEPLOY_HOOKS_COMPARE is ${config.compare.mode}: the post-traffic hook could never fail; set CODEDEPLOY_HOOKS_COMPARE=enforce or keep the alarms`,
+    );
   }
   return config;
 }

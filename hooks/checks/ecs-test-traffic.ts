@@ -4,6 +4,17 @@ import { groupAlarms } from './group-alarms.js';
 import { http } from '../../src/checks/http.js';
 import type { EcsTestTrafficConfig } from '../ecs-test-traffic.js';
 
+/** One configured request as the http check takes it, shared by the suite and the comparison. */
+function request(r: EcsTestTrafficConfig['requests'][number]) {
+  return {
+    name: `${r.method} ${r.path}`,
+    path: r.path + (r.query ? `?${new URLSearchParams(r.query).toString()}` : ''),
+    method: r.method,
+    ...(r.headers ? { headers: r.headers } : {}),
+    ...(r.body !== undefined ? { body: r.body } : {}),
+  };
+}
+
 export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] {
   const checks: CheckSpec[] = [
     http({
@@ -11,11 +22,7 @@ export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] 
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : { listener: 'test' as const }),
       ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
       requests: config.requests.map((r) => ({
-        name: `${r.method} ${r.path}`,
-        path: r.path + (r.query ? `?${new URLSearchParams(r.query).toString()}` : ''),
-        method: r.method,
-        ...(r.headers ? { headers: r.headers } : {}),
-        ...(r.body !== undefined ? { body: r.body } : {}),
+        ...request(r),
         expect: { status: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) },
       })),
       waitUntilHealthyMs: config.waitHealthyMs,
@@ -29,7 +36,8 @@ export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] 
         name: 'blue/green answers match',
         listener: 'test',
         ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
-        requests: config.requests.map((r) => ({ name: `${r.method} ${r.path}`, path: r.path, method: r.method })),
+        // The same requests as the smoke suite (query, headers and body included).
+        requests: config.requests.map(request),
         requestTimeoutMs: config.requestTimeoutMs,
         compare: { ignoreFields: config.compareIgnoreFields },
       }),

@@ -131,9 +131,11 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
       const canary: Side = { label: built.canaryLabel, errors: sum(get('err_new')), requests: sum(get('req_new')), latency: get('lat_new') };
 
       const alpha = 1 - confidence;
-      const verdicts: Verdict[] = [];
-      if (compare.includes('errors')) verdicts.push(judgeErrors(baseline, canary, { alpha, tolerance: errorTol, minRequests }));
-      if (compare.includes('latency')) verdicts.push(judgeLatency(baseline, canary, { alpha, tolerance: latencyTol, minPeriods, unit: built.unit }));
+      // Keyed by kind, so details stay labelled whatever order `compare` lists them in.
+      const judged: [kind: string, verdict: Verdict][] = [];
+      if (compare.includes('errors')) judged.push(['errors', judgeErrors(baseline, canary, { alpha, tolerance: errorTol, minRequests })]);
+      if (compare.includes('latency')) judged.push(['latency', judgeLatency(baseline, canary, { alpha, tolerance: latencyTol, minPeriods, unit: built.unit })]);
+      const verdicts = judged.map(([, v]) => v);
 
       const details: Record<string, unknown> = {
         platform: built.platform,
@@ -145,7 +147,7 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
         baseline: sideSummary(baseline),
         canary: sideSummary(canary),
         calls: fetched.calls,
-        ...Object.fromEntries(verdicts.map((v, i) => [compare[i] as string, v.details])),
+        ...Object.fromEntries(judged.map(([kind, v]) => [kind, v.details])),
       };
       const failed = verdicts.filter((v) => v.state === 'failed');
       const inconclusive = verdicts.filter((v) => v.state === 'inconclusive');

@@ -74,6 +74,9 @@ describe('hook configurations', () => {
 
   it('refuse a post-traffic hook that would check nothing', () => {
     expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'off' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    // observe-only comparison is not enforced either, so the hook could never fail
+    expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    expect(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'enforce' })).not.toThrow();
     expect(errorOf(() => ecsPostTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
   });
 
