@@ -14,7 +14,7 @@ import {
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
 import { cloudWatch, commonFields, sendWithThrottleRetry } from './cw-common.js';
-import { errorText, requireOneOf, type CommonCheckOptions } from './common.js';
+import { errorText, requireOneOf, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys, requireBoolean } from './common.js';
 
 const INSUFFICIENT_POLICIES = ['pass', 'fail', 'inconclusive'] as const;
 
@@ -34,6 +34,8 @@ export interface AlarmsOptions extends CommonCheckOptions {
   /** Start of the history window (epoch ms or Date). @default ctx.hookStartedAt */
   since?: number | Date;
 }
+
+const ALARMS_KEYS = ['fromDeploymentGroup', 'names', 'prefix', 'insufficientData', 'ignorePollFailure', 'history', 'since'];
 
 /** At most 100 names per DescribeAlarms call, and MaxRecords caps at 100. */
 export const ALARM_NAMES_PER_CALL = 100;
@@ -55,6 +57,8 @@ interface Flap {
 
 export function alarms(options: AlarmsOptions): Check {
   if (typeof options !== 'object' || options === null) throw new OptionsError('alarms', 'options object is required');
+  rejectUnknownKeys(options as Record<string, unknown>, [...COMMON_KEYS, ...ALARMS_KEYS], 'alarms');
+  for (const key of ['fromDeploymentGroup', 'ignorePollFailure', 'history'] as const) requireBoolean(options[key], `alarms.${key}`);
   const base = commonFields(options, 'alarms', 'alarms');
   const names = options.names ?? [];
   if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n.length < 1 || n.length > 255)) {

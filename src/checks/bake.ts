@@ -10,9 +10,9 @@ import { OptionsError, describeError } from '../errors.js';
 import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
 import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js';
 import { commonFields } from './cw-common.js';
-import { formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
 import { show } from '../util/show.js';
 import { validOutcome } from '../engine/run-check.js';
+import { formatDuration, requirePositive, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys } from './common.js';
 
 export interface BakeOptions extends CommonCheckOptions {
   /** Checks run (in parallel) at each measurement. */
@@ -53,9 +53,12 @@ function limit(value: number | undefined, fallback: number, field: string): numb
   return v;
 }
 
+const BAKE_KEYS = ['checks', 'intervalMs', 'durationMs', 'count', 'initialDelayMs', 'failureLimit', 'consecutiveErrorLimit', 'inconclusiveLimit', 'deadlineMarginMs', 'maxRecordedMeasurements'];
+
 export function bake(options: BakeOptions): Check {
   const field = 'bake';
   if (typeof options !== 'object' || options === null) throw new OptionsError(field, 'options object is required');
+  rejectUnknownKeys(options as unknown as Record<string, unknown>, [...COMMON_KEYS, ...BAKE_KEYS], field);
   if (!Array.isArray(options.checks) || options.checks.length === 0) {
     throw new OptionsError(`${field}.checks`, 'must be a non-empty array of checks');
   }

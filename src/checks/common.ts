@@ -117,3 +117,8 @@ export function formatDuration(ms: number): string {
   if (ms >= 1000) return `${Math.round(ms / 100) / 10} s`;
   return `${ms} ms`;
 }
+
+/** An optional boolean option; a string such as 'false' is an error, not truthy. */
+export function requireBoolean(value: unknown, field: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw new OptionsError(field, `must be true or false, got ${show(value)}`);
+}

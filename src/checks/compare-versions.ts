@@ -14,12 +14,12 @@ import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, EcsHookContext } from '../types.js';
 import { commonFields, sendWithThrottleRetry } from './cw-common.js';
-import { errorText, formatDuration, requirePositive, type CommonCheckOptions } from './common.js';
 import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';
 import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric.js';
 import { mannWhitneyU, quantile, twoProportionZTest } from './stats.js';
 import { show } from '../util/show.js';
 import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
+import { errorText, formatDuration, requirePositive, type CommonCheckOptions, COMMON_KEYS, isPlainObject, rejectUnknownKeys } from './common.js';
 
 export interface CompareVersionsOptions extends CommonCheckOptions {
   /** Window ending now. @default 600000 (10 min) */
@@ -61,9 +61,16 @@ export type Verdict = { state: 'passed' | 'failed' | 'inconclusive'; text: strin
 const LB_DIMENSION = /^app\/[^/]+\/[^/]+$/;
 const TG_DIMENSION = /^targetgroup\/[^/]+\/[^/]+$/;
 
+const COMPARE_KEYS = ['lookbackMs', 'periodSeconds', 'confidence', 'errorRateTolerance', 'latencyTolerance', 'minSamples', 'compare', 'latencyStat', 'functionName', 'alias', 'baselineVersion', 'canaryVersion', 'loadBalancer', 'targetGroups'];
+
 export function compareVersions(options: CompareVersionsOptions = {}): Check {
   const field = 'compareVersions';
   if (typeof options !== 'object' || options === null) throw new OptionsError(field, 'options object is required');
+  rejectUnknownKeys(options as unknown as Record<string, unknown>, [...COMMON_KEYS, ...COMPARE_KEYS], field);
+  if (options.minSamples !== undefined) {
+    if (!isPlainObject(options.minSamples)) throw new OptionsError(`${field}.minSamples`, 'must be an object { requests?, periods? }');
+    rejectUnknownKeys(options.minSamples, ['requests', 'periods'], `${field}.minSamples`);
+  }
   const base = commonFields(options, field, field);
   const lookbackMs = options.lookbackMs ?? 600_000;
   requirePositive(lookbackMs, `${field}.lookbackMs`);

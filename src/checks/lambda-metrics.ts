@@ -8,8 +8,8 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, LambdaHookContext } from '../types.js';
-import { requireOneOf, requirePositive } from './common.js';
 import { metricCheck, validatePeriod, DEFAULT_LOOKBACK_MS, type MetricQuery, type NoDataPolicy } from './metric.js';
+import { requireOneOf, requirePositive, COMMON_KEYS, rejectUnknownKeys } from './common.js';
 
 export interface LambdaPresetOptions {
   name?: string;
@@ -74,8 +74,11 @@ function lambdaStat(id: string, metricName: string, stat: string, dims: Dimensio
   };
 }
 
-function validatePreset(options: LambdaPresetOptions, field: string): void {
+const PRESET_KEYS = ['lookbackMs', 'periodSeconds', 'noData', 'functionName', 'alias', 'version', 'scope'];
+
+function validatePreset(options: LambdaPresetOptions, field: string, own: string[]): void {
   if (typeof options !== 'object' || options === null) throw new OptionsError(field, 'options object is required');
+  rejectUnknownKeys(options as unknown as Record<string, unknown>, [...COMMON_KEYS, ...PRESET_KEYS, ...own], field);
   if (options.scope !== undefined) requireOneOf(options.scope, ['executedVersion', 'alias'], `${field}.scope`);
   for (const key of ['functionName', 'alias', 'version'] as const) {
     const v = options[key];
@@ -100,7 +103,7 @@ export interface LambdaErrorRateOptions extends LambdaPresetOptions {
  */
 export function lambdaErrorRate(options: LambdaErrorRateOptions): Check {
   const field = 'lambdaErrorRate';
-  validatePreset(options, field);
+  validatePreset(options, field, ['maxPercent']);
   requirePositive(options.maxPercent, `${field}.maxPercent`, { allowZero: true });
   if (options.maxPercent > 100) throw new OptionsError(`${field}.maxPercent`, 'must be at most 100');
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
@@ -137,7 +140,7 @@ export interface LambdaThrottlesOptions extends LambdaPresetOptions {
 /** Fails when the target version was throttled more than `max` times in the window. */
 export function lambdaThrottles(options: LambdaThrottlesOptions = {}): Check {
   const field = 'lambdaThrottles';
-  validatePreset(options, field);
+  validatePreset(options, field, ['max']);
   const max = options.max ?? 0;
   requirePositive(max, `${field}.max`, { allowZero: true });
   const period = options.periodSeconds ?? 60;
@@ -172,7 +175,7 @@ export interface LambdaDurationOptions extends LambdaPresetOptions {
 /** Fails when the target version's p99 duration in any period is above `p99MaxMs`. */
 export function lambdaDuration(options: LambdaDurationOptions): Check {
   const field = 'lambdaDuration';
-  validatePreset(options, field);
+  validatePreset(options, field, ['p99MaxMs']);
   requirePositive(options.p99MaxMs, `${field}.p99MaxMs`);
   const period = options.periodSeconds ?? 60;
   validatePeriod(period, `${field}.periodSeconds`);

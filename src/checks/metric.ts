@@ -8,8 +8,8 @@ import { GetMetricDataCommand, type MetricDataQuery, type MetricStat } from '@aw
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
 import { cloudWatch, commonFields, sendWithThrottleRetry } from './cw-common.js';
-import { errorText, formatDuration, requireOneOf, requirePositive, type CommonCheckOptions } from './common.js';
 import { show } from '../util/show.js';
+import { errorText, formatDuration, requireOneOf, requirePositive, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys } from './common.js';
 
 /** A GetMetricData MetricDataQuery (MetricStat or Expression); a MetricStat without Period gets the check's periodSeconds. */
 export type MetricQuery = Omit<MetricDataQuery, 'MetricStat'> & { MetricStat?: Omit<MetricStat, 'Period'> & { Period?: number } };
@@ -279,7 +279,10 @@ function describeSeries(s: MetricSeries): string {
   return s.label && s.label !== s.id ? `${s.id} (${s.label})` : s.id;
 }
 
+const METRIC_KEYS = ['queries', 'failWhen', 'lookbackMs', 'periodSeconds', 'minDatapoints', 'noData'];
+
 export function metric(options: MetricOptions): Check {
+  if (typeof options === 'object' && options !== null) rejectUnknownKeys(options as unknown as Record<string, unknown>, [...COMMON_KEYS, ...METRIC_KEYS], 'metric');
   return metricCheck(options, 'metric', 'metric');
 }
 
