@@ -10,10 +10,17 @@ interface AwsErrorLike {
 
 const THROTTLING = /throttl|toomanyrequests|requestlimitexceeded|slowdown/i;
 
+/** An AWS throttling error, by name, by legacy query code, or by the SDK's own flag. */
+export function isThrottlingError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as AwsErrorLike & { Code?: string; $retryable?: { throttling?: boolean } };
+  return THROTTLING.test(e.name ?? '') || THROTTLING.test(e.Code ?? '') || e.$retryable?.throttling === true;
+}
+
 /** Throttling, 5xx, timeouts and connection failures are worth another try; 4xx are not. */
 export function isRetryable(error: unknown): boolean {
   const e = (error ?? {}) as AwsErrorLike;
-  if (e.name && THROTTLING.test(e.name)) return true;
+  if (isThrottlingError(error)) return true;
   if (e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500;

@@ -9,6 +9,7 @@ import { describeError } from '../../src/errors.js';
 import type { Check, CheckContext, CheckOutcome } from '../../src/types.js';
 import { metric } from '../../src/checks/metric.js';
 import { DEFAULT_CHECK_CLIENT_CONFIG } from '../../src/clients.js';
+import { loadBalancerDimension, targetGroupDimension } from '../../src/checks/compare-versions.js';
 
 export interface TargetGroupHealthOptions {
   /** Fail when a minute has more target 5xx than this. */
@@ -19,14 +20,6 @@ export interface TargetGroupHealthOptions {
   lookbackMs: number;
 }
 
-/** "arn:…:targetgroup/name/id" -> "targetgroup/name/id"; "arn:…:loadbalancer/app/name/id" -> "app/name/id". */
-export function tgDimension(arn: string): string {
-  return arn.slice(arn.indexOf('targetgroup/'));
-}
-export function lbDimension(arn: string): string {
-  return arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
-}
-
 const NAME = 'green target group 5xx and health';
 
 export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
@@ -35,8 +28,9 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
     async run(ctx: CheckContext): Promise<CheckOutcome> {
       const hook = ctx.hook;
       if (hook.platform !== 'ECS') return { state: 'error', reason: `target-group metrics need an ECS deployment, this is ${hook.platform}` };
-      const name = hook.greenTaskSet?.targetGroupName ?? hook.targetGroups[1] ?? hook.targetGroups[0];
-      if (!name) return { state: 'error', reason: 'the deployment lists no target group for the replacement task set' };
+      // Blue and green swap target groups from one deployment to the next: only the task set says which is green.
+      const name = hook.greenTaskSet?.targetGroupName;
+      if (!name) return { state: 'error', reason: 'the deployment target names no target group for the replacement (Green) task set' };
       const elbv2 = ctx.clients.get('elbv2', () => new ElasticLoadBalancingV2Client({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
       let arn: string | undefined;
       let lbArn: string | undefined;
@@ -50,8 +44,8 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
       }
       if (!arn || !lbArn) return { state: 'error', reason: `target group ${name} was not found or is not attached to a load balancer` };
       const dimensions = [
-        { Name: 'TargetGroup', Value: tgDimension(arn) },
-        { Name: 'LoadBalancer', Value: lbDimension(lbArn) },
+        { Name: 'TargetGroup', Value: targetGroupDimension(arn) },
+        { Name: 'LoadBalancer', Value: loadBalancerDimension(lbArn) },
       ];
       const check = metric({
         name: NAME,

@@ -8,6 +8,7 @@ import { commonCheckFields, type CommonCheckOptions } from './common.js';
 import { sleep } from '../util/abort.js';
 import type { Check, CheckContext } from '../types.js';
 import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
+import { isThrottlingError } from '../aws-call.js';
 
 
 /** The common fields with the check's default name filled in. */
@@ -19,22 +20,6 @@ export function commonFields(options: CommonCheckOptions, defaultName: string, f
 
 export function cloudWatch(ctx: CheckContext): CloudWatchClient {
   return ctx.clients.get('cloudWatch', () => new CloudWatchClient({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
-}
-
-const THROTTLING_NAMES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-]);
-
-export function isThrottling(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: string; Code?: string; $retryable?: { throttling?: boolean } };
-  return THROTTLING_NAMES.has(e.name ?? '') || THROTTLING_NAMES.has(e.Code ?? '') || e.$retryable?.throttling === true;
 }
 
 /** Delays before the retries of a throttled call; the SDK has retried already, so keep it short. */
@@ -55,7 +40,7 @@ export async function sendWithThrottleRetry<T>(
       return await send();
     } catch (error) {
       const delay = delays[attempt];
-      if (delay === undefined || !isThrottling(error) || signal.aborted) throw error;
+      if (delay === undefined || !isThrottlingError(error) || signal.aborted) throw error;
       await sleep(delay, signal);
     }
   }
