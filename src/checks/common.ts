@@ -74,14 +74,6 @@ export function latencyFigures(samples: number[]): { p50Ms: number; p95Ms: numbe
   return { p50Ms: r(rank(50)), p95Ms: r(rank(95)), maxMs: r(sorted[sorted.length - 1] ?? 0) };
 }
 
-/** Runs `worker(i)` for i in [0, count) with at most `concurrency` in flight. */
-export async function runPool(count: number, concurrency: number, worker: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await worker(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-}
 
 export function clip(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

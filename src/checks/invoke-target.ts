@@ -8,7 +8,8 @@ import { OptionsError, describeError } from '../errors.js';
 import { abortReason } from '../util/abort.js';
 import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js';
 import { checkExpectation, runPredicate, validateExpectation, type ExpectPredicate, type ObservedResponse, type ResponseExpectation } from './expect.js';
-import { clip, commonCheckFields, COMMON_KEYS, isPlainObject, latencyFigures, positiveInteger, ratio, rejectUnknownKeys, runPool, type CommonCheckOptions } from './common.js';
+import { clip, commonCheckFields, COMMON_KEYS, isPlainObject, latencyFigures, positiveInteger, ratio, rejectUnknownKeys, type CommonCheckOptions } from './common.js';
+import { runPool } from '../util/pool.js';
 
 /** A JSON-serializable payload value; a string is sent as is (JSON text). */
 export type PayloadValue = string | number | boolean | null | PayloadValue[] | { [key: string]: unknown };

@@ -1,5 +1,6 @@
 import type { Check, CheckResult, CheckSpec } from '../types.js';
 import { runCheck } from './run-check.js';
+import { runPool } from '../util/pool.js';
 import type { CheckEnvironment } from './run-check.js';
 
 export interface EngineOptions {
@@ -18,15 +19,9 @@ export interface EngineOptions {
 export async function runChecks(specs: CheckSpec[], env: CheckEnvironment, options: EngineOptions): Promise<CheckResult[]> {
   const lanes = specs.map((spec) => ('sequence' in spec ? spec.sequence : [spec]));
   const results: CheckResult[][] = new Array(lanes.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < lanes.length) {
-      const index = next++;
-      results[index] = await runLane(lanes[index]!, env, options);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, lanes.length)) }, worker);
-  await Promise.all(workers);
+  await runPool(lanes.length, options.concurrency, async (index) => {
+    results[index] = await runLane(lanes[index]!, env, options);
+  });
   return results.flat();
 }
 

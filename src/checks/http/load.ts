@@ -3,7 +3,8 @@
  * one attempt each. Passes when the success ratio and the p95 latency hold.
  */
 import type { CheckOutcome } from '../../types.js';
-import { latencyFigures, runPool } from '../common.js';
+import { latencyFigures } from '../common.js';
+import { runPool } from '../../util/pool.js';
 import { buildOutgoing, evaluate, type Redact } from './evaluate.js';
 import type { ResolvedHttpOptions, ResolvedRequest } from './options.js';
 import { send, type SendConfig } from './send.js';
