@@ -13,7 +13,7 @@ import { greenRunsAt, hookEventOf, stageDeployment } from '../testing/stage.js';
 import type { Scenario } from '../simulator/scenario/types.js';
 import { parseArgs } from 'node:util';
 import { portNumber, withUsageErrors } from './args.js';
-import { CliUsageError } from './usage.js';
+import { CliUsageError, helpText } from './usage.js';
 import { SimulatorSetupError } from '../simulator/engine/module-loader.js';
 
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
@@ -30,7 +30,6 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     }),
   );
   if (values.help) {
-    const { helpText } = await import('./usage.js');
     process.stdout.write(helpText());
     return 0;
   }

@@ -57,25 +57,9 @@ export function reportError(err: unknown): number {
 }
 
 async function runDoctor(argv: string[]): Promise<number> {
-  let mod: { runDoctorCommand?: (argv: string[]) => Promise<number> };
-  try {
-    // The doctor lives in its own module tree; load it only when asked for.
-    const path = '../doctor/cli.js';
-    mod = (await import(path)) as typeof mod;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /doctor[\\/]cli/.test(String((err as Error).message));
-    if (missing) {
-      process.stderr.write('codedeploy-hooks: the doctor command is not available in this build\n');
-      return 2;
-    }
-    throw err;
-  }
-  if (typeof mod.runDoctorCommand !== 'function') {
-    process.stderr.write('codedeploy-hooks: the doctor command is not available in this build\n');
-    return 2;
-  }
-  return mod.runDoctorCommand(argv);
+  // Loaded only when asked for: simulate and emulator do not pay for the template reader.
+  const { runDoctorCommand } = await import('../doctor/cli.js');
+  return runDoctorCommand(argv);
 }
 
 async function packageVersion(): Promise<string> {

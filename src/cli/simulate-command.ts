@@ -7,7 +7,7 @@ import { reportFormatOf, writeReport } from '../simulator/report/write-report.js
 import { parseArgs } from 'node:util';
 import { positiveNumber, withUsageErrors } from './args.js';
 import { TimelinePrinter } from './timeline-printer.js';
-import { CliUsageError } from './usage.js';
+import { CliUsageError, helpText } from './usage.js';
 
 export async function runSimulateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors('simulate', () =>
@@ -27,7 +27,6 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
     }),
   );
   if (values.help) {
-    const { helpText } = await import('./usage.js');
     process.stdout.write(helpText());
     return 0;
   }

@@ -23,7 +23,7 @@ Exit code: 0 no errors, 1 errors found, 2 the template could not be read.
 `;
 
 function parseArgs(argv: string[]): { file?: string; format: 'text' | 'json'; help: boolean } | string {
-  const args = argv[0] === 'doctor' ? argv.slice(1) : argv;
+  const args = argv;
   let file: string | undefined;
   let format: 'text' | 'json' = 'text';
   let help = false;

@@ -8,12 +8,10 @@
 import { OptionsError } from '../errors.js';
 import type { Scenario } from '../simulator/scenario/types.js';
 import type { EcsTaskSetInfo } from '../simulator/state/index.js';
+import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from '../simulator/state/codedeploy-types.js';
 import type { TestEnvironment } from './index.js';
 
-const ECS_ORDER = ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
-const LAMBDA_ORDER = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
-
-const orderOf = (scenario: Scenario) => (scenario.platform === 'ECS' ? ECS_ORDER : LAMBDA_ORDER);
+const orderOf = (scenario: Scenario): readonly string[] => (scenario.platform === 'ECS' ? ECS_LIFECYCLE_EVENTS : LAMBDA_LIFECYCLE_EVENTS);
 
 /** The hookable event to run: the given one (validated) or the scenario's first hook event. */
 export function hookEventOf(scenario: Scenario, lifecycleEvent?: string): string {

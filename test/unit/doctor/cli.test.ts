@@ -24,7 +24,7 @@ describe('codedeploy-hooks doctor', () => {
   });
 
   it('prints one line per finding with file:line, severity, rule and resource, a fix, and a summary; exits 1 on errors', async () => {
-    const r = await run(['doctor', 'cdh003-unqualified-invoke.yaml']);
+    const r = await run(['cdh003-unqualified-invoke.yaml']);
     expect(r.code).toBe(1);
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^cdh003-unqualified-invoke\.yaml:\d+ error CDH003 PreTrafficHook: /);
