@@ -185,6 +185,8 @@ export function functionRole(t: Template, fn: FunctionInfo): RoleInfo {
       info.opaquePolicies.push('policy');
     }
   });
+  // Policies attached to the role SAM generates for the function (`<Function>Role`).
+  info.statements.push(...attachedPolicyStatements(t, `${fn.id}Role`));
   return info;
 }
 
@@ -204,13 +206,20 @@ export function roleResource(t: Template, id: string): RoleInfo {
       info.opaquePolicies.push(text);
     }
   }
+  info.statements.push(...attachedPolicyStatements(t, id));
+  return info;
+}
+
+/** Statements of the AWS::IAM::Policy / RolePolicy resources that attach to role `id`. */
+function attachedPolicyStatements(t: Template, id: string): Statement[] {
+  const out: Statement[] = [];
   for (const [pid, r] of Object.entries(resources(t))) {
-    if (!isObj(r) || r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::RolePolicy') continue;
+    if (!isObj(r) || (r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::RolePolicy')) continue;
     const p = propsOf(t, pid);
     const attached = r.Type === 'AWS::IAM::RolePolicy' ? refTarget(p.RoleName) === id : asArray(p.Roles).some((x) => refTarget(x) === id);
-    if (attached) info.statements.push(...documentStatements(p.PolicyDocument, ['Resources', pid, 'Properties', 'PolicyDocument']));
+    if (attached) out.push(...documentStatements(p.PolicyDocument, ['Resources', pid, 'Properties', 'PolicyDocument']));
   }
-  return info;
+  return out;
 }
 
 /**

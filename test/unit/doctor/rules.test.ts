@@ -152,3 +152,25 @@ describe('Rule CDH003 with wildcards (review finding)', () => {
     expect(cdh003(fixture("'arn:aws:lambda:us-east-1:123456789012:function:my-app:*'"))).toHaveLength(0);
   });
 });
+
+describe('Rule CDH002 with a policy attached to the SAM-generated role (review finding)', () => {
+  it('sees report permission granted through an AWS::IAM::Policy on <Function>Role', () => {
+    const text = readFileSync(join(fixtures, 'cdh002-no-report-permission.yaml'), 'utf8');
+    const before = diagnose(parseTemplate(text, 'inline.yaml')).filter((f) => f.rule === 'CDH002');
+    expect(before).toHaveLength(1);
+    const withPolicy = `${text.trimEnd()}
+
+  ExtraHookPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: report
+      Roles: [!Ref ${before[0]!.resource}Role]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: codedeploy:PutLifecycleEventHookExecutionStatus
+            Resource: !Sub arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/*
+`;
+    expect(diagnose(parseTemplate(withPolicy, 'inline.yaml')).filter((f) => f.rule === 'CDH002')).toEqual([]);
+  });
+});
