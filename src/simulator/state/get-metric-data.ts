@@ -55,7 +55,10 @@ export function getMetricData(store: MetricStore, input: GetMetricDataInput): { 
     if (!!q.MetricStat === !!q.Expression) throw validation(`The parameter MetricDataQueries.member.${q.Id} must contain exactly one of MetricStat or Expression.`);
     if (q.MetricStat) {
       const ms = q.MetricStat;
-      if (!(typeof ms.Period === 'number' && ms.Period > 0)) throw validation(`The parameter MetricStat.Period of ${q.Id} must be a positive number of seconds.`);
+      // Standard resolution: multiples of 60; high resolution: 1, 5, 10, 20 or 30 (as CloudWatch enforces).
+      if (!(typeof ms.Period === 'number' && ms.Period > 0 && ([1, 5, 10, 20, 30].includes(ms.Period) || ms.Period % 60 === 0))) {
+        throw validation(`The parameter MetricStat.Period of ${q.Id} must be 1, 5, 10, 20, 30 or a multiple of 60 seconds.`);
+      }
       if (typeof ms.Stat !== 'string') throw validation(`The parameter MetricStat.Stat of ${q.Id} is required.`);
       if (!ms.Metric || typeof ms.Metric.Namespace !== 'string' || typeof ms.Metric.MetricName !== 'string') {
         throw validation(`The parameter MetricStat.Metric of ${q.Id} needs Namespace and MetricName.`);

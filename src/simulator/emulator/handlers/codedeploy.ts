@@ -27,6 +27,12 @@ export const codeDeployOperations: OperationTable = {
     if (deploymentGroupName && !applicationName) {
       throw new AwsServiceError('ApplicationNameRequiredException', 'An application name must be specified when a deployment group name is specified.');
     }
+    if (applicationName && !deploymentGroupName) {
+      throw new AwsServiceError('DeploymentGroupNameRequiredException', 'A deployment group name must be specified when an application name is specified.');
+    }
+    const known = ['Created', 'Queued', 'InProgress', 'Baking', 'Succeeded', 'Failed', 'Stopped', 'Ready'];
+    const bad = (strList(input, 'includeOnlyStatuses') ?? []).find((st) => !known.includes(st));
+    if (bad !== undefined) throw new AwsServiceError('InvalidDeploymentStatusException', `The deployment status ${bad} is not valid.`);
     return {
       deployments: world.codeDeploy.listDeployments({
         ...(applicationName ? { applicationName } : {}),
