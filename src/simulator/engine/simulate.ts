@@ -190,7 +190,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
         recordRollbackDeployment(world, scenario, run.deploymentId, base, failure.message);
       }
       cd.setDeploymentStatus(run.deploymentId, failure.status, { code: failure.errorCode, message: failure.message });
-      reason = `${failure.message}; ${rolledBack ? `rolled back: ${platform.describeFinal(false)}` : scenario.deployment.autoRollback ? 'no rollback was needed (traffic had not moved)' : 'automatic rollback is disabled'}`;
+      reason = `${failure.message}; ${rolledBack ? `rolled back: ${platform.describeFinal(false)}` : scenario.deployment.autoRollback ? 'not rolled back (this failure does not trigger one: a stop without rollback, or a failure before traffic moved); traffic stays where it was' : 'automatic rollback is disabled'}`;
     } else {
       cd.setDeploymentStatus(run.deploymentId, 'Succeeded');
       const hooks = run.hooks.map((h) => `${h.lifecycleEvent} ${passedText(h)}`).join(', ');
