@@ -9,7 +9,7 @@ import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, LambdaHookContext } from '../types.js';
 import { metricCheck, validatePeriod, DEFAULT_LOOKBACK_MS, type MetricQuery, type NoDataPolicy } from './metric.js';
-import { requireOneOf, requirePositive, COMMON_KEYS, rejectUnknownKeys } from './common.js';
+import { commonCheckFields, COMMON_KEYS, rejectUnknownKeys, requireOneOf, requirePositive } from './common.js';
 
 export interface LambdaPresetOptions {
   name?: string;
@@ -112,7 +112,7 @@ export function lambdaErrorRate(options: LambdaErrorRateOptions): Check {
   validatePeriod(period, `${field}.periodSeconds`);
   return metricCheck(
     {
-      ...common(options),
+      ...commonCheckFields(options, field),
       lookbackMs,
       periodSeconds: period,
       noData: options.noData ?? 'inconclusive',
@@ -147,7 +147,7 @@ export function lambdaThrottles(options: LambdaThrottlesOptions = {}): Check {
   validatePeriod(period, `${field}.periodSeconds`);
   return metricCheck(
     {
-      ...common(options),
+      ...commonCheckFields(options, field),
       lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
       periodSeconds: period,
       noData: options.noData ?? 'pass',
@@ -181,7 +181,7 @@ export function lambdaDuration(options: LambdaDurationOptions): Check {
   validatePeriod(period, `${field}.periodSeconds`);
   return metricCheck(
     {
-      ...common(options),
+      ...commonCheckFields(options, field),
       lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
       periodSeconds: period,
       noData: options.noData ?? 'inconclusive',
@@ -201,11 +201,3 @@ export function lambdaDuration(options: LambdaDurationOptions): Check {
   );
 }
 
-function common(options: LambdaPresetOptions): Pick<LambdaPresetOptions, 'name' | 'timeoutMs' | 'retry' | 'enforce'> {
-  const out: Pick<LambdaPresetOptions, 'name' | 'timeoutMs' | 'retry' | 'enforce'> = {};
-  if (options.name !== undefined) out.name = options.name;
-  if (options.timeoutMs !== undefined) out.timeoutMs = options.timeoutMs;
-  if (options.retry !== undefined) out.retry = options.retry;
-  if (options.enforce !== undefined) out.enforce = options.enforce;
-  return out;
-}
