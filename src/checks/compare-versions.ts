@@ -15,7 +15,7 @@ import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, EcsHookContext } from '../types.js';
 import { commonFields, sendWithThrottleRetry } from './cw-common.js';
 import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';
-import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric.js';
+import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric-data.js';
 import { mannWhitneyU, quantile, twoProportionZTest } from './stats.js';
 import { show } from '../util/show.js';
 import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';

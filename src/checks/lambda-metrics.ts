@@ -8,7 +8,8 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, LambdaHookContext } from '../types.js';
-import { metricCheck, validatePeriod, DEFAULT_LOOKBACK_MS, type MetricQuery, type NoDataPolicy } from './metric.js';
+import { metricCheck, type NoDataPolicy } from './metric.js';
+import { DEFAULT_LOOKBACK_MS, validatePeriod, type MetricQuery } from './metric-data.js';
 import { commonCheckFields, COMMON_KEYS, rejectUnknownKeys, requireOneOf, requirePositive } from './common.js';
 
 export interface LambdaPresetOptions {

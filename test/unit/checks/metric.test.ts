@@ -6,7 +6,8 @@ import {
   type GetMetricDataCommandInput,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { metric, planBatches, type MetricQuery } from '../../../src/checks/metric.js';
+import { metric } from '../../../src/checks/metric.js';
+import { planBatches, type MetricQuery } from '../../../src/checks/metric-data.js';
 import { lambdaDuration, lambdaErrorRate, lambdaThrottles } from '../../../src/checks/lambda-metrics.js';
 import { OptionsError } from '../../../src/errors.js';
 import { awsError, checkContext, ecsHook, lambdaHook } from './cw-helpers.js';
