@@ -8,7 +8,7 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, LambdaHookContext } from '../types.js';
-import { metricCheck, type NoDataPolicy } from './metric.js';
+import { metricCheck, type MetricCondition, type NoDataPolicy } from './metric.js';
 import { DEFAULT_LOOKBACK_MS, validatePeriod, type MetricQuery } from './metric-data.js';
 import { commonCheckFields, COMMON_KEYS, rejectUnknownKeys, requireOneOf, requirePositive } from './common.js';
 
@@ -75,6 +75,33 @@ function lambdaStat(id: string, metricName: string, stat: string, dims: Dimensio
   };
 }
 
+/** The preset's dimensions for the target version (or the whole alias with scope 'alias'). */
+function presetDimensions(ctx: CheckContext, options: LambdaPresetOptions, field: string): Dimension[] {
+  return lambdaDimensions(lambdaScope(ctx, options, field), (options.scope ?? 'executedVersion') === 'executedVersion');
+}
+
+/** A preset that is one AWS/Lambda statistic per period, failing on one condition. */
+function singleStatPreset(
+  options: LambdaPresetOptions,
+  field: string,
+  q: { id: string; metricName: string; stat: string; noData: NoDataPolicy; failWhen: MetricCondition },
+): Check {
+  const period = options.periodSeconds ?? 60;
+  validatePeriod(period, `${field}.periodSeconds`);
+  return metricCheck(
+    {
+      ...commonCheckFields(options, field),
+      lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
+      periodSeconds: period,
+      noData: options.noData ?? q.noData,
+      queries: (ctx) => [lambdaStat(q.id, q.metricName, q.stat, presetDimensions(ctx, options, field), period)],
+      failWhen: q.failWhen,
+    },
+    field,
+    field,
+  );
+}
+
 const PRESET_KEYS = ['lookbackMs', 'periodSeconds', 'noData', 'functionName', 'alias', 'version', 'scope'];
 
 function validatePreset(options: LambdaPresetOptions, field: string, own: string[]): void {
@@ -118,7 +145,7 @@ export function lambdaErrorRate(options: LambdaErrorRateOptions): Check {
       periodSeconds: period,
       noData: options.noData ?? 'inconclusive',
       queries: (ctx) => {
-        const dims = lambdaDimensions(lambdaScope(ctx, options, field), (options.scope ?? 'executedVersion') === 'executedVersion');
+        const dims = presetDimensions(ctx, options, field);
         return [
           lambdaStat('errors', 'Errors', 'Sum', dims, period, false),
           lambdaStat('invocations', 'Invocations', 'Sum', dims, period, false),
@@ -144,28 +171,7 @@ export function lambdaThrottles(options: LambdaThrottlesOptions = {}): Check {
   validatePreset(options, field, ['max']);
   const max = options.max ?? 0;
   requirePositive(max, `${field}.max`, { allowZero: true });
-  const period = options.periodSeconds ?? 60;
-  validatePeriod(period, `${field}.periodSeconds`);
-  return metricCheck(
-    {
-      ...commonCheckFields(options, field),
-      lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
-      periodSeconds: period,
-      noData: options.noData ?? 'pass',
-      queries: (ctx) => [
-        lambdaStat(
-          'throttles',
-          'Throttles',
-          'Sum',
-          lambdaDimensions(lambdaScope(ctx, options, field), (options.scope ?? 'executedVersion') === 'executedVersion'),
-          period,
-        ),
-      ],
-      failWhen: { stat: 'sum', op: '>', threshold: max },
-    },
-    field,
-    field,
-  );
+  return singleStatPreset(options, field, { id: 'throttles', metricName: 'Throttles', stat: 'Sum', noData: 'pass', failWhen: { stat: 'sum', op: '>', threshold: max } });
 }
 
 export interface LambdaDurationOptions extends LambdaPresetOptions {
@@ -178,27 +184,6 @@ export function lambdaDuration(options: LambdaDurationOptions): Check {
   const field = 'lambdaDuration';
   validatePreset(options, field, ['p99MaxMs']);
   requirePositive(options.p99MaxMs, `${field}.p99MaxMs`);
-  const period = options.periodSeconds ?? 60;
-  validatePeriod(period, `${field}.periodSeconds`);
-  return metricCheck(
-    {
-      ...commonCheckFields(options, field),
-      lookbackMs: options.lookbackMs ?? DEFAULT_LOOKBACK_MS,
-      periodSeconds: period,
-      noData: options.noData ?? 'inconclusive',
-      queries: (ctx) => [
-        lambdaStat(
-          'duration_p99',
-          'Duration',
-          'p99',
-          lambdaDimensions(lambdaScope(ctx, options, field), (options.scope ?? 'executedVersion') === 'executedVersion'),
-          period,
-        ),
-      ],
-      failWhen: { stat: 'max', op: '>', threshold: options.p99MaxMs },
-    },
-    field,
-    field,
-  );
+  return singleStatPreset(options, field, { id: 'duration_p99', metricName: 'Duration', stat: 'p99', noData: 'inconclusive', failWhen: { stat: 'max', op: '>', threshold: options.p99MaxMs } });
 }
 
