@@ -1,4 +1,4 @@
-import { sleep, timeoutSignal, anySignal } from './util/abort.js';
+import { sleep, timeoutSignal, anySignal, untilAborted } from './util/abort.js';
 
 /** What a failed AWS call looks like to the retry logic. */
 interface AwsErrorLike {
@@ -61,7 +61,8 @@ export async function callWithRetry<T>(call: (signal: AbortSignal) => Promise<T>
     const timeout = timeoutSignal(perAttempt, `AWS call timed out after ${Math.round(perAttempt)} ms`);
     const combined = anySignal([timeout.signal, options.signal]);
     try {
-      const value = await call(combined.signal);
+      // Raced against its own timeout: a client that ignores abortSignal must not hold the caller past it.
+      const value = await untilAborted(call(combined.signal), combined.signal);
       return { ok: true, value, attempts };
     } catch (error) {
       lastError = error;

@@ -7,7 +7,7 @@ import type { ClientRegistry, HookClients } from './types.js';
  */
 export function createClientRegistry(injected: HookClients = {}): ClientRegistry {
   const clients: HookClients = { ...injected };
-  return {
+  const registry: ClientRegistry = {
     get(key, create) {
       const existing = clients[key];
       if (existing) return existing as NonNullable<HookClients[typeof key]>;
@@ -16,6 +16,8 @@ export function createClientRegistry(injected: HookClients = {}): ClientRegistry
       return created;
     },
   };
+  // Frozen: checks receive this object, and the runtime reports through it.
+  return Object.freeze(registry);
 }
 
 /**

@@ -10,7 +10,9 @@ import { reportStatus } from './report.js';
 import type { ReportResult } from './report.js';
 import { DEFAULTS, resolveSettings, validateHookOptions } from './settings.js';
 import type { Settings } from './settings.js';
-import { timeoutSignal } from './util/abort.js';
+import { timeoutSignal, untilAborted } from './util/abort.js';
+import { holdEventLoopUntil } from './util/keep-alive.js';
+import { clip } from './util/show.js';
 import { stdoutSink, verdictRecord, writeLine } from './verdict-log.js';
 import type {
   CheckOutcome,
@@ -46,6 +48,8 @@ export interface HookInvocation {
   lambdaEnd: number;
   /** Set once complete() has run: a second call returns it instead of reporting again. */
   verdict?: Promise<HookVerdict>;
+  /** Releases the event-loop hold taken in begin() (see util/keep-alive). */
+  release: () => void;
 }
 
 /** An outcome computed outside the engine (the middy handler's), added as a check result. */
@@ -64,6 +68,7 @@ export function createHookRunner(options: HookOptions) {
   validateHookOptions(options);
   const sink = options.log ?? stdoutSink;
   // One registry per hook definition: a warm Lambda reuses its clients.
+  // Frozen, so a check cannot swap `get` and send the report somewhere else.
   const clients = createClientRegistry(options.clients);
   // Retries are ours (bounded by the Lambda deadline), not the SDK's.
   const codeDeploy = () => clients.get('codeDeploy', () => new CodeDeployClient({ maxAttempts: 1 }));
@@ -78,11 +83,12 @@ export function createHookRunner(options: HookOptions) {
       writeLine(sink, { level: 'ERROR', message, error: name, timestamp: new Date(startedAt).toISOString(), reported: false });
       throw error;
     }
-    return { event, startedAt, lambdaEnd: startedAt + remainingTime(lambdaContext, options.maxDurationMs ?? DEFAULTS.maxDurationMs) };
+    const lambdaEnd = startedAt + remainingTime(lambdaContext, options.maxDurationMs ?? DEFAULTS.maxDurationMs);
+    return { event, startedAt, lambdaEnd, release: holdEventLoopUntil(lambdaEnd) };
   }
 
   function complete(invocation: HookInvocation, external?: ExternalOutcome): Promise<HookVerdict> {
-    invocation.verdict ??= decideAndReport(invocation, external);
+    invocation.verdict ??= decideAndReport(invocation, external).finally(invocation.release);
     return invocation.verdict;
   }
 
@@ -175,7 +181,7 @@ export function createHookRunner(options: HookOptions) {
     const ctx = resolved.context;
     let specs: CheckSpec[];
     try {
-      specs = typeof options.checks === 'function' ? await untilAborted(Promise.resolve().then(() => (options.checks as ChecksBuilder)(ctx)), signal) : options.checks;
+      specs = typeof options.checks === 'function' ? await untilAborted(Promise.resolve().then(() => (options.checks as ChecksBuilder)(ctx)), signal, () => new Error('the checks function did not return before the hook deadline')) : options.checks;
       validateCheckSpecs(specs);
     } catch (error) {
       const { name, message } = describeError(error);
@@ -224,6 +230,9 @@ interface Decision {
   platform?: 'Lambda' | 'ECS';
 }
 
+/** Longest verdict reason; each check's full (capped) reason stays in its result. */
+const MAX_VERDICT_REASON_CHARS = 8000;
+
 /** Succeeded only when every enforced check passed (fail closed). */
 export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass'): { status: 'Succeeded' | 'Failed'; reason: string } {
   if (results.length === 0) return { status: 'Failed', reason: 'no checks ran: a hook with nothing to check does not pass' };
@@ -231,7 +240,7 @@ export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass')
   const bad = enforced.filter((r) => !(r.state === 'passed' || (r.state === 'inconclusive' && inconclusive === 'pass')));
   if (bad.length > 0) {
     const list = bad.map((r) => `${r.name} ${r.state}: ${r.reason}`).join('; ');
-    return { status: 'Failed', reason: `${bad.length} of ${enforced.length} enforced checks did not pass: ${list}` };
+    return { status: 'Failed', reason: clip(`${bad.length} of ${enforced.length} enforced checks did not pass: ${list}`, MAX_VERDICT_REASON_CHARS) };
   }
   const dry = results.length - enforced.length;
   const dryNote = dry > 0 ? ` (${dry} dry-run check${dry > 1 ? 's' : ''} not enforced)` : '';
@@ -240,16 +249,6 @@ export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass')
 }
 
 type ChecksBuilder = (ctx: HookContext) => CheckSpec[] | Promise<CheckSpec[]>;
-
-/** Settles with `promise`, or rejects when `signal` aborts first (a checks builder that never settles). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('the checks function did not return before the hook deadline'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 function externalResult(e: ExternalOutcome): CheckResult {
   return { name: e.name, state: e.outcome.state, reason: e.outcome.reason, enforced: true, durationMs: e.durationMs, attempts: 1, ...(e.outcome.details ? { details: e.outcome.details } : {}) };

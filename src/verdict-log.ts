@@ -1,5 +1,6 @@
 import type { HookContext, HookVerdict } from './types.js';
 import type { ReportResult } from './report.js';
+import { clip } from './util/show.js';
 
 /** Largest serialized `details` kept per check in the log line; bigger ones are cut. */
 export const MAX_DETAILS_CHARS = 4096;
@@ -10,16 +11,45 @@ export const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
+/**
+ * Largest line written, in bytes. CloudWatch Logs takes at most 256 KB per
+ * event (less its 26-byte overhead); Lambda adds nothing to a JSON line, but
+ * a margin keeps a line whole when a logging library wraps it.
+ */
+export const MAX_LINE_BYTES = 200_000;
+
 /** Writes a line, never throwing: a broken logger must not break reporting. */
 export function writeLine(sink: LogSink, record: Record<string, unknown>): void {
   try {
-    sink(JSON.stringify(record));
+    sink(fitLine(record));
   } catch {
     try {
       process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: 'codedeploy-hooks: log sink failed' })}\n`);
     } catch {
       // Nothing left to tell.
     }
+  }
+}
+
+/**
+ * The record as one JSON line of at most MAX_LINE_BYTES: first the checks'
+ * details and reasons shrink, then trailing checks are counted instead of
+ * listed. The status and the verdict reason always stay.
+ */
+export function fitLine(record: Record<string, unknown>): string {
+  const whole = JSON.stringify(record);
+  if (Buffer.byteLength(whole) <= MAX_LINE_BYTES) return whole;
+  const checks = Array.isArray(record.checks) ? (record.checks as Record<string, unknown>[]) : [];
+  const shrunk = checks.map((c) => ({
+    ...c,
+    reason: typeof c.reason === 'string' ? clip(c.reason, 500) : c.reason,
+    details: c.details === undefined ? undefined : { truncated: true, preview: clip(JSON.stringify(c.details) ?? '', 300) },
+  }));
+  const base = { ...record, reason: typeof record.reason === 'string' ? clip(record.reason, 4000) : record.reason, lineTruncated: true };
+  for (let kept = shrunk.length; ; kept = Math.floor(kept / 2)) {
+    const omitted = shrunk.length - kept;
+    const line = JSON.stringify({ ...base, checks: shrunk.slice(0, kept), ...(omitted > 0 ? { checksOmitted: omitted } : {}) });
+    if (Buffer.byteLength(line) <= MAX_LINE_BYTES || kept === 0) return line;
   }
 }
 

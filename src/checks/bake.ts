@@ -11,7 +11,7 @@ import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
 import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js';
 import { commonFields } from './cw-common.js';
 import { show } from '../util/show.js';
-import { validOutcome } from '../engine/run-check.js';
+import { validOutcome } from '../engine/outcome.js';
 import { formatDuration, requirePositive, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys } from './common.js';
 
 export interface BakeOptions extends CommonCheckOptions {

@@ -1,8 +1,8 @@
 import { describeError } from '../errors.js';
 import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
-import { CHECK_STATES } from '../types.js';
 import type { Check, CheckContext, CheckOutcome, CheckResult } from '../types.js';
-import { show } from '../util/show.js';
+import { clip } from '../util/show.js';
+import { MAX_REASON_CHARS, validOutcome } from './outcome.js';
 
 /** Everything a check's context needs except what varies per attempt. */
 export type CheckEnvironment = Omit<CheckContext, 'signal' | 'deadline' | 'attempt'>;
@@ -95,7 +95,7 @@ async function attemptCheck(
       // A check that rejects because its signal fired is a timeout, not a bug.
       if (signal.aborted) return hookSignal.aborted ? deadlineOutcome() : { state: 'failed', reason: `timeout: ${abortReason(signal)}` };
       const { name, message } = describeError(settled.error);
-      return { state: 'error', reason: `check threw ${name}: ${message}` };
+      return { state: 'error', reason: clip(`check threw ${name}: ${message}`, MAX_REASON_CHARS) };
     }
     return validOutcome(settled.value);
   } finally {
@@ -107,16 +107,4 @@ async function attemptCheck(
 
 function deadlineOutcome(): CheckOutcome {
   return { state: 'failed', reason: "deadline: the hook's time budget ran out before the check finished" };
-}
-
-/** A user check may return anything; only a well-formed outcome is trusted. Also used by bake. */
-export function validOutcome(value: unknown): CheckOutcome {
-  const o = value as Partial<CheckOutcome> | null;
-  if (typeof o !== 'object' || o === null || !(CHECK_STATES as readonly string[]).includes(o.state as string)) {
-    const shown = show(value, 200);
-    return { state: 'error', reason: `check returned an invalid outcome (expected {state: passed|failed|inconclusive|error, reason}): ${shown}` };
-  }
-  const reason = typeof o.reason === 'string' && o.reason !== '' ? o.reason : `check ${o.state}`;
-  const details = typeof o.details === 'object' && o.details !== null ? o.details : undefined;
-  return details ? { state: o.state!, reason, details } : { state: o.state!, reason };
 }

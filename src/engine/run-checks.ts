@@ -2,6 +2,7 @@ import type { Check, CheckResult, CheckSpec } from '../types.js';
 import { runCheck } from './run-check.js';
 import { runPool } from '../util/pool.js';
 import type { CheckEnvironment } from './run-check.js';
+import { describeError } from '../errors.js';
 
 export interface EngineOptions {
   deadline: number;
@@ -40,10 +41,30 @@ async function runLane(lane: Check[], env: CheckEnvironment, options: EngineOpti
       });
       continue;
     }
-    const result = await runCheck(check, env, options.deadline, options.signal);
+    const result = await runCheckSafely(check, env, options);
     out.push(result);
     const passes = result.state === 'passed' || (result.state === 'inconclusive' && options.inconclusive === 'pass');
     if (result.enforced && !passes) blocker = result;
   }
   return out;
+}
+
+/**
+ * runCheck never throws by design; this is the second wall, so that a check
+ * object whose own fields throw when read costs only that check's result,
+ * never the other checks' (nor the verdict).
+ */
+async function runCheckSafely(check: Check, env: CheckEnvironment, options: EngineOptions): Promise<CheckResult> {
+  try {
+    return await runCheck(check, env, options.deadline, options.signal);
+  } catch (error) {
+    const { name, message } = describeError(error);
+    let checkName = 'unnamed check';
+    try {
+      if (typeof check.name === 'string') checkName = check.name;
+    } catch {
+      // keep the placeholder
+    }
+    return { name: checkName, state: 'error', reason: `the engine could not run this check: ${name}: ${message}`, enforced: true, durationMs: 0, attempts: 0 };
+  }
 }

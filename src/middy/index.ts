@@ -1,6 +1,7 @@
 import { createHookRunner } from '../hook-runner.js';
-import type { HookInvocation } from '../hook-runner.js';
-import { CHECK_STATES } from '../types.js';
+import type { ExternalOutcome, HookInvocation } from '../hook-runner.js';
+import { validOutcome } from '../engine/outcome.js';
+import { describeError } from '../errors.js';
 import type { CheckOutcome, HookOptions, HookVerdict, LambdaContextLike } from '../types.js';
 
 /**
@@ -22,74 +23,109 @@ export interface MiddlewareLike {
   onError: (request: MiddyRequestLike) => Promise<void>;
 }
 
+/** One invocation's state, kept on `request.internal` under this key. */
 const KEY = 'codedeploy-hooks.invocation';
-const STARTED = 'codedeploy-hooks.handlerStartedAt';
-const TIMER = 'codedeploy-hooks.deadlineTimer';
+
+interface MiddyInvocation {
+  hook: HookInvocation;
+  handlerStartedAt: number;
+  deadlineTimer: NodeJS.Timeout;
+  /** Set once after, onError, the deadline timer or an early return has asked for the verdict. */
+  verdict?: Promise<HookVerdict>;
+}
 
 /**
  * The same hook engine as defineHook, as a middy middleware. The wrapped
  * handler counts as one more enforced check named "handler": a throw fails
- * it, a returned CheckOutcome is used as is, any other return passes. The
- * status is reported in `after` (or in `onError` when the handler or a later
- * middleware threw), exactly once, and the response becomes the HookVerdict.
+ * it; returning nothing (`undefined`) passes; anything else it returns must
+ * be a CheckOutcome and is validated as a check's would be (so `{ state:
+ * 'failed' }` fails and `{ ok: true }` is an error, never a pass).
  *
- * Needs the `after` stack to run: a middleware that returns early from
- * `before` skips it, so register this one first.
+ * Once this middleware's `before` has run, every path reports exactly once:
+ * `after`; `onError` (the handler or any middleware threw); the hook deadline
+ * (a handler still running); and an early return by a middleware registered
+ * after this one, from `before` or from `after`, which would otherwise skip
+ * this middleware's `after`. The early return fails the hook (the handler
+ * was skipped or its outcome never reached us) and the response becomes the
+ * HookVerdict instead of the early value. Middy gives a middleware no hook
+ * before its own `before`: a middleware registered before this one that
+ * returns early means the hook never saw the event (right for warm-up
+ * pings, wrong for a CodeDeploy event, which then gets no report).
  *
  * @example
  * export const handler = middy().use(codeDeployHook({ checks: [alarms({ fromDeploymentGroup: true })] })).handler(async () => {});
  */
 export function codeDeployHook(options: HookOptions): MiddlewareLike {
   const runner = createHookRunner(options);
+
+  function finish(inv: MiddyInvocation, outcome: CheckOutcome): Promise<HookVerdict> {
+    clearTimeout(inv.deadlineTimer);
+    // complete() is memoized too; this keeps the first caller's handler outcome.
+    inv.verdict ??= runner.complete(inv.hook, { name: 'handler', outcome, durationMs: Date.now() - inv.handlerStartedAt } satisfies ExternalOutcome);
+    return inv.verdict;
+  }
+
   return {
     async before(request) {
       // A malformed event throws here: middy rethrows it, nothing is reported.
-      const invocation = runner.begin(request.event, request.context);
-      const started = Date.now();
-      request.internal[KEY] = invocation;
-      request.internal[STARTED] = started;
-      // A handler still running at the hook deadline would leave no time to report:
-      // decide then (complete() is memoized, so after/onError later get the same verdict).
-      const timer = setTimeout(() => {
-        void runner.complete(invocation, {
-          name: 'handler',
-          outcome: { state: 'failed', reason: "deadline: the handler did not finish before the hook's time budget ran out" },
-          durationMs: Date.now() - started,
-        });
-      }, Math.max(0, runner.deadlineOf(invocation) - Date.now()));
-      timer.unref?.();
-      request.internal[TIMER] = timer;
+      const hook = runner.begin(request.event, request.context);
+      // A handler still running at the hook deadline would leave no time to report: decide then.
+      const deadlineTimer = setTimeout(
+        () => void finish(inv, { state: 'failed', reason: "deadline: the handler did not finish before the hook's time budget ran out" }),
+        Math.max(0, runner.deadlineOf(hook) - Date.now()),
+      );
+      deadlineTimer.unref?.();
+      const inv: MiddyInvocation = { hook, handlerStartedAt: Date.now(), deadlineTimer };
+      request.internal[KEY] = inv;
+      reportOnEarlyReturn(request, inv, finish);
     },
     async after(request) {
-      const invocation = request.internal[KEY] as HookInvocation | undefined;
-      if (!invocation) return;
-      clearTimeout(request.internal[TIMER] as NodeJS.Timeout);
-      request.response = await runner.complete(invocation, {
-        name: 'handler',
-        outcome: handlerOutcome(request.response),
-        durationMs: Date.now() - (request.internal[STARTED] as number),
-      });
+      const inv = request.internal[KEY] as MiddyInvocation | undefined;
+      if (!inv) return;
+      request.response = await finish(inv, handlerOutcome(request.response));
     },
     async onError(request) {
-      const invocation = request.internal[KEY] as HookInvocation | undefined;
-      if (!invocation) return; // the event never parsed: let middy rethrow
-      clearTimeout(request.internal[TIMER] as NodeJS.Timeout);
-      const message = request.error instanceof Error ? `${request.error.name}: ${request.error.message}` : String(request.error);
-      // If `after` already reported (a later middleware threw), complete() returns that verdict.
-      const verdict: HookVerdict = await runner.complete(invocation, {
-        name: 'handler',
-        outcome: { state: 'error', reason: `handler threw ${message}` },
-        durationMs: Date.now() - (request.internal[STARTED] as number),
-      });
-      request.response = verdict;
+      const inv = request.internal[KEY] as MiddyInvocation | undefined;
+      if (!inv) return; // the event never parsed: let middy rethrow
+      const { name, message } = describeError(request.error);
+      // If `after` already reported (a later middleware threw), this is the same verdict.
+      request.response = await finish(inv, { state: 'error', reason: `handler threw ${name}: ${message}` });
     },
   };
 }
 
+/**
+ * Middy marks an early return by setting `request.earlyResponse` and then
+ * assigning it to `request.response`, and skips every middleware still to
+ * come, this one's `after` included. An accessor on `response` sees that
+ * assignment: if the hook has not been asked for its verdict yet, it starts
+ * it (Failed: the handler's outcome is unknown), and `response` reads as the
+ * verdict's promise, which the async middy handler returns, so Lambda waits
+ * for the report.
+ */
+function reportOnEarlyReturn(
+  request: MiddyRequestLike,
+  inv: MiddyInvocation,
+  finish: (inv: MiddyInvocation, outcome: CheckOutcome) => Promise<HookVerdict>,
+): void {
+  let value: unknown = request.response;
+  let early: Promise<HookVerdict> | undefined;
+  Object.defineProperty(request, 'response', {
+    configurable: true,
+    enumerable: true,
+    get: () => early ?? value,
+    set(next: unknown) {
+      value = next;
+      if (early || inv.verdict || !Object.hasOwn(request, 'earlyResponse')) return;
+      early = finish(inv, {
+        state: 'failed',
+        reason: 'a middleware registered after codeDeployHook returned early, so the handler was skipped or its outcome never reached the hook',
+      });
+    },
+  });
+}
+
 function handlerOutcome(response: unknown): CheckOutcome {
-  const r = response as Partial<CheckOutcome> | null | undefined;
-  if (r && typeof r === 'object' && (CHECK_STATES as readonly string[]).includes(r.state as string) && typeof r.reason === 'string') {
-    return { state: r.state!, reason: r.reason, ...(r.details ? { details: r.details } : {}) };
-  }
-  return { state: 'passed', reason: 'handler returned' };
+  if (response === undefined) return { state: 'passed', reason: 'handler returned' };
+  return validOutcome(response, 'handler');
 }

@@ -55,3 +55,17 @@ export function abortReason(signal: AbortSignal): string {
   if (r instanceof Error) return r.message;
   return r === undefined ? 'aborted' : String(r);
 }
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts (with
+ * `reason()` if given, else the signal's reason). For callees that may ignore
+ * their signal: the caller stops waiting even if the callee never settles.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, reason?: () => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason ? reason() : signal.reason);
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

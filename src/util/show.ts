@@ -22,3 +22,8 @@ export function show(value: unknown, max = 120): string {
   }
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** `text` cut to `max` characters, saying how much was cut (so a clipped reason is never mistaken for a whole one). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
+}
