@@ -28,6 +28,8 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
+const MIN_ATTEMPT_MS = 50;
+
 export interface CallOptions {
   /** Epoch ms after which no attempt starts and the running one is aborted. */
   deadline: number;
@@ -55,7 +57,8 @@ export async function callWithRetry<T>(call: (signal: AbortSignal) => Promise<T>
   let lastError: unknown;
   for (;;) {
     const left = options.deadline - Date.now();
-    if (left <= 0 || options.signal?.aborted) break;
+    // An attempt with less time than this cannot get an answer; starting it only risks overrunning the deadline.
+    if (left < MIN_ATTEMPT_MS || options.signal?.aborted) break;
     attempts += 1;
     const perAttempt = Math.min(options.attemptTimeoutMs ?? 10_000, Math.max(left / 2, Math.min(left, 1000)));
     const timeout = timeoutSignal(perAttempt, `AWS call timed out after ${Math.round(perAttempt)} ms`);

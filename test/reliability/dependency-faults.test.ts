@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../../src/checks/index.js';
 import type { FaultSpec } from '../../src/simulator/emulator/index.js';
-import { Matrix, recordTo, runCell, warmUp, type CellSpec, type Expected, type Platform } from './harness.js';
+import { Matrix, ROOMY_BUDGET_MS, recordTo, runCell, warmUp, type CellSpec, type Expected, type Platform } from './harness.js';
 import { selfSignedCert, startGarbageEndpoint, startTrickleEndpoint } from './http-target.js';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -27,7 +27,7 @@ const DEADLINE = /deadline|did not finish|aborted/;
 type Service = FaultSpec['service'];
 interface Kind {
   label: string;
-  /** The SDK backs off up to ~1.5 s on two throttles; a 3 s Lambda leaves its checks 1.5 s. */
+  /** Only kinds that run into the deadline need a short one; the others get ROOMY_BUDGET_MS. */
   budgetMs?: number;
   fault: (service: Service, operation?: string) => FaultSpec;
   expect: Expected;
@@ -36,14 +36,14 @@ interface Kind {
 }
 
 const KINDS: Kind[] = [
-  { label: 'throttle ×2', budgetMs: 6000, fault: (service, operation) => ({ service, operation, kind: 'throttle', times: 2 }), expect: 'Succeeded' },
+  { label: 'throttle ×2', fault: (service, operation) => ({ service, operation, kind: 'throttle', times: 2 }), expect: 'Succeeded' },
   { label: '500 ×2', fault: (service, operation) => ({ service, operation, kind: '500', times: 2 }), expect: 'Succeeded' },
   { label: '503 ×2', fault: (service, operation) => ({ service, operation, kind: '503', times: 2 }), expect: 'Succeeded' },
   { label: 'reset ×2', fault: (service, operation) => ({ service, operation, kind: 'reset', times: 2 }), expect: 'Succeeded' },
   { label: 'slow (400 ms each)', fault: (service, operation) => ({ service, operation, kind: 'delay', delayMs: 400 }), expect: 'Succeeded' },
   // Fail closed: one hung request holds its check until the hook deadline.
-  { label: 'hang ×1', fault: (service, operation) => ({ service, operation, kind: 'hang', times: 1 }), expect: 'Failed', cause: () => DEADLINE },
-  { label: 'hang always', fault: (service, operation) => ({ service, operation, kind: 'hang' }), expect: 'Failed', cause: () => DEADLINE },
+  { label: 'hang ×1', budgetMs: 3000, fault: (service, operation) => ({ service, operation, kind: 'hang', times: 1 }), expect: 'Failed', cause: () => DEADLINE },
+  { label: 'hang always', budgetMs: 3000, fault: (service, operation) => ({ service, operation, kind: 'hang' }), expect: 'Failed', cause: () => DEADLINE },
   {
     label: '503 always',
     fault: (service, operation) => ({ service, operation, kind: '503' }),
@@ -62,7 +62,7 @@ function faultCell(platform: Platform, service: Service, operation: string | und
   return {
     name: `${service}${operation ? ` ${operation}` : ' (every call)'} · ${kind.label}`,
     platform,
-    budgetMs: kind.budgetMs ?? 3000,
+    budgetMs: kind.budgetMs ?? ROOMY_BUDGET_MS,
     faults: [kind.fault(service, operation)],
     truth: 'healthy',
     expect: kind.expect,
@@ -90,7 +90,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'healthy baseline (no fault)',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'healthy',
     expect: 'Succeeded',
     cause: PASSED,
@@ -98,7 +98,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'new version returns a 5 MiB payload',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'healthy',
     expect: 'Succeeded',
     cause: PASSED,
@@ -107,7 +107,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'new version throws (function error)',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'broken',
     expect: 'Failed',
     cause: /invokeTarget failed: orders:2 returned a function error: Error: connection pool exhausted/,
@@ -119,7 +119,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'new version answers 502',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'broken',
     expect: 'Failed',
     cause: /orders:2: expected statusCode 200, got 502/,
@@ -128,7 +128,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'new version returns malformed JSON',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'broken',
     expect: 'Failed',
     cause: /invokeTarget failed: orders:2: expected statusCode 200, got no statusCode/,
@@ -140,7 +140,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'new version body is not the expected JSON',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'broken',
     expect: 'Failed',
     cause: /invokeTarget failed: orders:2: .*ok/,
@@ -158,7 +158,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'group alarm in ALARM',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'broken',
     expect: 'Failed',
     cause: new RegExp(`alarms failed: 1 of 1 alarms in ALARM: ${ALARM}`),
@@ -167,7 +167,7 @@ const BROKEN_LAMBDA: CellSpec[] = [
   {
     name: 'new version error rate 25 %',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'broken',
     expect: 'Failed',
     cause: /lambdaErrorRate failed: .*25/,
@@ -186,7 +186,7 @@ const AWS_GARBAGE_CELLS: CellSpec[] = [
   {
     name: 'cloudwatch answers 200 with malformed JSON',
     platform: 'Lambda',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'healthy',
     expect: 'Failed',
     cause: /alarms error: DescribeAlarms failed: .*(JSON|Unexpected|Deserializ|SyntaxError)/i,
@@ -199,7 +199,7 @@ const AWS_GARBAGE_CELLS: CellSpec[] = [
   {
     name: 'elbv2 answers 200 with malformed XML',
     platform: 'ECS',
-    budgetMs: 3000,
+    budgetMs: ROOMY_BUDGET_MS,
     truth: 'healthy',
     expect: 'Failed',
     cause: /http GET \/health error: http: cannot resolve the base URL: DescribeListeners .*failed/,
@@ -255,14 +255,14 @@ describe.concurrent('Lambda target misbehaving', () => {
 
 // Time-outs get a 5 s budget: the 800 ms request timeout must fire well inside the checks' 2.5 s, even on a busy machine.
 const TARGET_CELLS: CellSpec[] = [
-  { name: 'HTTP target healthy (no fault)', platform: 'ECS', budgetMs: 3000, target: 'ok', truth: 'healthy', expect: 'Succeeded', cause: PASSED },
-  { name: 'HTTP target 500', platform: 'ECS', budgetMs: 3000, target: '500', truth: 'broken', expect: 'Failed', cause: /expected status 200, got 500 from GET http:\/\/127\.0\.0\.1:\d+\/health/ },
-  { name: 'HTTP target resets the connection', platform: 'ECS', budgetMs: 3000, target: 'reset', truth: 'broken', expect: 'Failed', cause: /GET http:\/\/127\.0\.0\.1:\d+\/health: .*(connection reset|connection closed|socket)/i },
-  { name: 'HTTP target hangs', platform: 'ECS', budgetMs: 5000, target: 'hang', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
-  { name: 'HTTP target slow headers (5 s)', platform: 'ECS', budgetMs: 5000, target: 'slow-headers', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
-  { name: 'HTTP target body trickles', platform: 'ECS', budgetMs: 5000, target: 'slow-body', truth: 'broken', expect: 'Failed', cause: /(body stalled|no complete response within 800 ms)/ },
-  { name: 'HTTP target oversized body (2 MiB)', platform: 'ECS', budgetMs: 3000, target: 'oversized', truth: 'broken', expect: 'Failed', cause: /body larger than 1048576 bytes/ },
-  { name: 'HTTP target malformed JSON', platform: 'ECS', budgetMs: 3000, target: 'malformed-json', truth: 'broken', expect: 'Failed', cause: /http GET \/health failed: .*JSON/i },
+  { name: 'HTTP target healthy (no fault)', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'ok', truth: 'healthy', expect: 'Succeeded', cause: PASSED },
+  { name: 'HTTP target 500', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: '500', truth: 'broken', expect: 'Failed', cause: /expected status 200, got 500 from GET http:\/\/127\.0\.0\.1:\d+\/health/ },
+  { name: 'HTTP target resets the connection', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'reset', truth: 'broken', expect: 'Failed', cause: /GET http:\/\/127\.0\.0\.1:\d+\/health: .*(connection reset|connection closed|socket)/i },
+  { name: 'HTTP target hangs', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'hang', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
+  { name: 'HTTP target slow headers (5 s)', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'slow-headers', truth: 'broken', expect: 'Failed', cause: /(no response headers|no complete response) within 800 ms/ },
+  { name: 'HTTP target body trickles', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'slow-body', truth: 'broken', expect: 'Failed', cause: /(body stalled|no complete response within 800 ms)/ },
+  { name: 'HTTP target oversized body (2 MiB)', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'oversized', truth: 'broken', expect: 'Failed', cause: /body larger than 1048576 bytes/ },
+  { name: 'HTTP target malformed JSON', platform: 'ECS', budgetMs: ROOMY_BUDGET_MS, target: 'malformed-json', truth: 'broken', expect: 'Failed', cause: /http GET \/health failed: .*JSON/i },
 ];
 
 describe.concurrent('HTTP target misbehaving (ECS test listener)', () => {
@@ -286,7 +286,7 @@ describe('TLS', () => {
       await runCell({
         name: 'HTTPS target, self-signed certificate',
         platform: 'ECS',
-        budgetMs: 3000,
+        budgetMs: ROOMY_BUDGET_MS,
         tls,
         truth: 'broken',
         expect: 'Failed',
@@ -300,7 +300,7 @@ describe('TLS', () => {
     const row = await runCell({
       name: 'HTTPS target, CA given with `ca`',
       platform: 'ECS',
-      budgetMs: 3000,
+      budgetMs: ROOMY_BUDGET_MS,
       tls,
       truth: 'healthy',
       expect: 'Succeeded',
