@@ -68,6 +68,15 @@ describe('doctor rules', () => {
     expect(messages).toEqual([expect.stringContaining("did you mean 'Hooks'"), expect.stringContaining("did you mean 'PreTraffic'")]);
   });
 
+  it('checks a hook named under a misspelled key as the hook it was meant to be', () => {
+    const text = readFileSync(join(fixtures, 'cdh006-misspelled-hook-keys.yaml'), 'utf8').replace('      Timeout: 60\n', '');
+    const findings = diagnose(parseTemplate(text, 'inline.yaml'));
+    expect(findings.map((f) => `${f.rule} ${f.resource}`)).toEqual(['CDH006 AppFunction', 'CDH006 AppFunction', 'CDH009 PreTrafficHook']);
+    // The event is read from the misspelled key too: PreTrafic is the pre-traffic hook, whose invoke grant CDH003 checks.
+    const unqualified = text.replace('                - !Sub ${AppFunction.Arn}:*\n', '');
+    expect(diagnose(parseTemplate(unqualified, 'inline.yaml')).filter((f) => f.rule === 'CDH003').map((f) => f.resource)).toEqual(['PreTrafficHook']);
+  });
+
   it('points at the line of the offending key', async () => {
     const [hit] = (await findingsOf('cdh006-misspelled-preference.yaml')).filter((f) => f.rule === 'CDH006');
     const text = (await import('node:fs')).readFileSync(join(fixtures, 'cdh006-misspelled-preference.yaml'), 'utf8').split('\n');
