@@ -6,6 +6,7 @@
  */
 import type { Path, Template } from './template-reader.js';
 import { asArray, isEnabled, isObj, refTarget, type Obj } from './intrinsics.js';
+import { hookEventOf, hooksKeyOf } from './sam-keys.js';
 
 export interface FunctionInfo {
   id: string;
@@ -114,11 +115,15 @@ export function deployments(t: Template): Deployment[] {
     if (!fn.sam || !isObj(pref) || !isEnabled(pref.Enabled)) continue;
     const path = fn.pathOf('DeploymentPreference');
     const hooks: HookRef[] = [];
-    if (isObj(pref.Hooks)) {
-      for (const event of ['PreTraffic', 'PostTraffic'] as const) {
-        const value = pref.Hooks[event];
-        if (value === undefined) continue;
-        hooks.push({ event, value, path: [...path, 'Hooks', event], functionId: resolveFunction(t, value) });
+    // Under a misspelled key (`Hook:`, `PreTrafic:`) SAM drops the hook and CDH006 says so; the
+    // other rules still check it as the hook it was meant to be, so one run shows all there is to fix.
+    const hooksKey = hooksKeyOf(pref);
+    const hooksMap = hooksKey === undefined ? undefined : pref[hooksKey];
+    if (hooksKey !== undefined && isObj(hooksMap)) {
+      for (const [key, value] of Object.entries(hooksMap)) {
+        const event = hookEventOf(key);
+        if (event === undefined || value === undefined) continue;
+        hooks.push({ event, value, path: [...path, hooksKey, key], functionId: resolveFunction(t, value) });
       }
     }
     const role: CodeDeployRole = pref.Role === undefined ? { kind: 'sam-default' } : refTarget(pref.Role) && resourceType(t, refTarget(pref.Role)!) === 'AWS::IAM::Role' ? { kind: 'resource', id: refTarget(pref.Role)! } : { kind: 'external', value: pref.Role };

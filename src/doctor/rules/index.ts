@@ -3,6 +3,7 @@ import type { Rule } from '../finding.js';
 import { alarmDimensions } from './alarm-dimensions.js';
 import { deprecatedRuntime, hookTimeout } from './function-settings.js';
 import { hookCannotReport, hookNotInvocable, invokeNotQualified } from './hook-iam.js';
+import { hookPermissions } from './hook-permissions.js';
 import { hookMissing, hookTrafficShifted, preferenceWithoutAlias } from './hook-wiring.js';
 import { misspelledKeys } from './misspelled-keys.js';
 
@@ -17,4 +18,5 @@ export const RULES: readonly Rule[] = [
   alarmDimensions,
   hookTimeout,
   deprecatedRuntime,
+  hookPermissions,
 ];

@@ -6,20 +6,11 @@
 import type { Finding, Rule } from '../finding.js';
 import { isObj } from '../intrinsics.js';
 import { functions } from '../model.js';
+import { closestKey, FUNCTION_KEYS, HOOK_KEYS, hooksKeyOf, PREFERENCE_KEYS } from '../sam-keys.js';
 import type { Path, Template } from '../template-reader.js';
-import { closestMatch } from '../../util/edit-distance.js';
 
-const FUNCTION_KEYS = ['DeploymentPreference', 'AutoPublishAlias'];
-const PREFERENCE_KEYS = ['Type', 'Alarms', 'Hooks', 'Role', 'Enabled', 'TriggerConfigurations', 'PassthroughCondition'];
-const HOOK_KEYS = ['PreTraffic', 'PostTraffic'];
-/** Real function properties that look like the ones above. */
+/** Real function properties that look like the ones SAM reads for a deployment. */
 const OTHER_FUNCTION_KEYS = ['AutoPublishCodeSha256', 'AutoPublishAliasAllProperties'];
-
-/** The known key this one is probably a typo of, if any. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  if (known.includes(key)) return undefined;
-  return closestMatch(key, known, (k) => Math.max(1, Math.floor(k.length / 4)));
-}
 
 function check(t: Template, resource: string, map: Record<string, unknown>, base: Path, known: readonly string[], where: string, strict: boolean): Finding[] {
   const out: Finding[] = [];
@@ -57,7 +48,7 @@ export const misspelledKeys: Rule = {
       const prefPath = fn.pathOf('DeploymentPreference');
       out.push(...check(t, fn.id, pref, prefPath, PREFERENCE_KEYS, 'DeploymentPreference', true));
       // Look inside a misspelled `Hook:` too: its PreTrafic would be lost twice over.
-      const hooksKey = Object.keys(pref).find((k) => k === 'Hooks') ?? Object.keys(pref).find((k) => closestKey(k, PREFERENCE_KEYS) === 'Hooks');
+      const hooksKey = hooksKeyOf(pref);
       const hooks = hooksKey === undefined ? undefined : pref[hooksKey];
       if (hooksKey && isObj(hooks)) out.push(...check(t, fn.id, hooks, [...prefPath, hooksKey], HOOK_KEYS, `DeploymentPreference.${hooksKey}`, true));
     }

@@ -29,6 +29,9 @@ const FLAGGED: [file: string, rule: string, severity: 'error' | 'warning', resou
   ['cdh009-default-timeout.yaml', 'CDH009', 'error', 'PreTrafficHook', /3 s \(the Lambda default\)/],
   ['cdh009-bake-longer-than-timeout.yaml', 'CDH009', 'error', 'PostTrafficHook', /bakes for 600 s/],
   ['cdh010-deprecated-runtime.yaml', 'CDH010', 'error', 'PreTrafficHook', /nodejs18\.x/],
+  ['cdh011-alarms-on-star.yaml', 'CDH011', 'warning', 'PostTrafficHook', /cloudwatch:DescribeAlarms on any resource/],
+  ['cdh011-unused-action.yaml', 'CDH011', 'warning', 'PostTrafficHook', /codedeploy:GetDeploymentConfig, which no codedeploy-hooks code calls/],
+  ['cdh011-service-wildcard.yaml', 'CDH011', 'warning', 'PostTrafficHook', /every cloudwatch action \(cloudwatch:\*\)/],
 ];
 
 const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json'];
@@ -63,6 +66,15 @@ describe('doctor rules', () => {
   it('flags both the misspelled Hook key and the misspelled event inside it', async () => {
     const messages = (await findingsOf('cdh006-misspelled-hook-keys.yaml')).map((f) => f.message);
     expect(messages).toEqual([expect.stringContaining("did you mean 'Hooks'"), expect.stringContaining("did you mean 'PreTraffic'")]);
+  });
+
+  it('checks a hook named under a misspelled key as the hook it was meant to be', () => {
+    const text = readFileSync(join(fixtures, 'cdh006-misspelled-hook-keys.yaml'), 'utf8').replace('      Timeout: 60\n', '');
+    const findings = diagnose(parseTemplate(text, 'inline.yaml'));
+    expect(findings.map((f) => `${f.rule} ${f.resource}`)).toEqual(['CDH006 AppFunction', 'CDH006 AppFunction', 'CDH009 PreTrafficHook']);
+    // The event is read from the misspelled key too: PreTrafic is the pre-traffic hook, whose invoke grant CDH003 checks.
+    const unqualified = text.replace('                - !Sub ${AppFunction.Arn}:*\n', '');
+    expect(diagnose(parseTemplate(unqualified, 'inline.yaml')).filter((f) => f.rule === 'CDH003').map((f) => f.resource)).toEqual(['PreTrafficHook']);
   });
 
   it('points at the line of the offending key', async () => {
@@ -172,5 +184,82 @@ describe('Rule CDH002 with a policy attached to the SAM-generated role (review f
             Resource: !Sub arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/*
 `;
     expect(diagnose(parseTemplate(withPolicy, 'inline.yaml')).filter((f) => f.rule === 'CDH002')).toEqual([]);
+  });
+});
+
+describe('Rule CDH011: hook permissions no hook uses, or on "*" where a scope works', () => {
+  const hook = (statements: string): string => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  App:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: AllAtOnce
+        Alarms: [!Ref Errors]
+        Hooks:
+          PreTraffic: !Ref Hook
+  Errors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/Lambda
+      MetricName: Errors
+  Hook:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub CodeDeployHook_pre-\${AWS::StackName}
+      Runtime: nodejs24.x
+      Timeout: 60
+      DeploymentPreference:
+        Enabled: false
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: codedeploy:PutLifecycleEventHookExecutionStatus
+              Resource: !Sub arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/\${AppDeploymentGroup}
+${statements}`;
+  const cdh011 = (statements: string) => diagnose(parseTemplate(hook(statements), 't.yaml')).filter((f) => f.rule === 'CDH011');
+  const statement = (action: string, resource: string) => `            - Effect: Allow
+              Action: ${action}
+              Resource: ${resource}`;
+
+  it('accepts "*" on the actions that have no resource-level permissions', () => {
+    expect(cdh011(statement('[cloudwatch:GetMetricData, elasticloadbalancing:DescribeListeners, elasticloadbalancing:DescribeTargetGroups]', "'*'"))).toEqual([]);
+  });
+
+  it('accepts alarm reads on the alarm ARN, and actions of services codedeploy-hooks does not use', () => {
+    expect(cdh011(statement('[cloudwatch:DescribeAlarms, cloudwatch:DescribeAlarmHistory]', '!GetAtt Errors.Arn'))).toEqual([]);
+    expect(cdh011(statement('dynamodb:GetItem', "'*'"))).toEqual([]);
+  });
+
+  it('names the alarms and the function to scope to in the fix', () => {
+    const [alarms] = cdh011(statement('[cloudwatch:DescribeAlarms, cloudwatch:GetMetricData]', "'*'"));
+    expect(alarms!.message).toContain('cloudwatch:DescribeAlarms on any resource');
+    expect(alarms!.message).not.toContain('GetMetricData');
+    expect(alarms!.fix).toContain('!GetAtt Errors.Arn');
+    const [invoke] = cdh011(statement('lambda:InvokeFunction', "'*'"));
+    expect(invoke!.fix).toContain('!GetAtt App.Arn and !Sub ${App.Arn}:*');
+    const [read] = cdh011(statement('codedeploy:GetDeployment', "'*'"));
+    expect(read!.fix).toContain('deploymentgroup:${ServerlessDeploymentApplication}/${AppDeploymentGroup}');
+  });
+
+  it('looks into a narrower wildcard on "*" and leaves the report permission to CDH002', () => {
+    const [hit, ...rest] = cdh011(statement('cloudwatch:Describe*', "'*'"));
+    expect(rest).toEqual([]);
+    expect(hit!.message).toContain('cloudwatch:DescribeAlarms, cloudwatch:DescribeAlarmHistory on any resource');
+    expect(cdh011(statement('codedeploy:PutLifecycleEventHookExecutionStatus', "'*'"))).toEqual([]);
+  });
+
+  it('flags Action "*" and lists every unused action of a statement once', () => {
+    expect(cdh011(statement("'*'", '!GetAtt Errors.Arn')).map((f) => f.message)).toEqual(['hook Hook may call every AWS action (Action: "*")']);
+    const [unused] = cdh011(statement('[codedeploy:StopDeployment, elasticloadbalancing:DescribeTargetHealth]', "'*'"));
+    expect(unused!.message).toContain('codedeploy:StopDeployment, elasticloadbalancing:DescribeTargetHealth, which no codedeploy-hooks code calls');
+    expect(unused!.severity).toBe('warning');
+  });
+
+  it('says nothing about a role it cannot see', () => {
+    const external = hook('').replace(/      Policies:[\s\S]*$/, '      Role: arn:aws:iam::123456789012:role/hook\n');
+    expect(diagnose(parseTemplate(external, 't.yaml')).filter((f) => f.rule === 'CDH011')).toEqual([]);
   });
 });

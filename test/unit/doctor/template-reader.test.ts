@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTemplate, TemplateError } from '../../../src/doctor/index.js';
 import { mentionedIds, shape, staticPrefix } from '../../../src/doctor/intrinsics.js';
-import { closestKey } from '../../../src/doctor/rules/misspelled-keys.js';
+import { closestKey } from '../../../src/doctor/sam-keys.js';
 import { editDistance } from '../../../src/util/edit-distance.js';
 import { actionMatches } from '../../../src/doctor/model.js';
 
