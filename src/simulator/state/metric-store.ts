@@ -137,16 +137,20 @@ export class MetricStore {
     series.points.push(point);
     this.written.push(series);
     this.datapoints += weight(point);
-    while (this.datapoints > this.limits.maxDatapoints) this.dropOldest();
+    while (this.datapoints > this.limits.maxDatapoints) {
+      if (!this.dropOldest()) break;
+    }
   }
 
-  private dropOldest(): void {
+  /** Drops the oldest-written point; false when there is none left to drop. */
+  private dropOldest(): boolean {
     const series = this.written.shift();
     const dropped = series?.points.shift();
-    if (!series || !dropped) return;
+    if (!series || !dropped) return false;
     this.datapoints -= weight(dropped);
     // An emptied series goes too, freeing its place under maxSeries.
     if (series.points.length === 0) this.stored.delete(series.key);
+    return true;
   }
 
   /** Every known metric (namespace, name, dimensions), for ListMetrics-like views. */
