@@ -4,7 +4,9 @@
  * failures exceed failureLimit, errors when consecutive errors exceed
  * consecutiveErrorLimit, and is inconclusive when inconclusive measurements
  * exceed inconclusiveLimit. It stops early on a decisive result and always
- * ends before the hook deadline.
+ * ends before the hook deadline; a bake the deadline cut short of its planned
+ * measurements is inconclusive, never passed, because what it did not watch
+ * could have failed.
  */
 import { OptionsError, describeError } from '../errors.js';
 import { abortReason, anySignal, sleep, timeoutSignal } from '../util/abort.js';
@@ -83,10 +85,12 @@ export function bake(options: BakeOptions): Check {
   requirePositive(margin, `${field}.deadlineMarginMs`, { allowZero: true });
   const keep = options.maxRecordedMeasurements ?? 20;
   requirePositive(keep, `${field}.maxRecordedMeasurements`, { integer: true });
+  const plan = planOf(options.intervalMs, options.count, options.durationMs, initialDelayMs);
 
   return {
     ...base,
     async run(ctx) {
+      const bakeStart = Date.now();
       const endBy = ctx.deadline - margin;
       const recorded: Measurement[] = [];
       const counts = { total: 0, passed: 0, failed: 0, error: 0, inconclusive: 0 };
@@ -94,9 +98,10 @@ export function bake(options: BakeOptions): Check {
       let truncated = false;
       const details = () => ({
         counts: { ...counts },
-        planned: { count: options.count ?? null, durationMs: options.durationMs ?? null, intervalMs: options.intervalMs },
+        planned: { count: options.count ?? null, durationMs: options.durationMs ?? null, intervalMs: options.intervalMs, measurements: plan.measurements, spanMs: plan.spanMs },
         limits: { failureLimit, consecutiveErrorLimit, inconclusiveLimit },
         endedAtDeadline: truncated,
+        ranMs: Date.now() - bakeStart,
         measurements: recorded,
         droppedMeasurements: counts.total - recorded.length,
       });
@@ -176,13 +181,32 @@ export function bake(options: BakeOptions): Check {
       const summary =
         `${counts.total} measurement${counts.total === 1 ? '' : 's'}: ${counts.passed} passed, ${counts.failed} failed, ` +
         `${counts.error} errored, ${counts.inconclusive} inconclusive`;
-      const endNote = truncated ? ' (ended early to finish before the hook deadline)' : '';
-      if (counts.passed === 0) {
-        return { state: 'inconclusive', reason: `no measurement passed; ${summary}${endNote}`, details: details() };
+      if (truncated) {
+        // Fewer measurements than planned: the unwatched rest could have failed, so this is no pass.
+        const ran = `ran ${formatDuration(Date.now() - bakeStart)} of the ${formatDuration(plan.spanMs)} planned and took ${counts.total} of ${plan.measurements} planned measurements`;
+        return {
+          state: 'inconclusive',
+          reason: `bake cut short to finish before the hook deadline: ${ran}; ${summary}`,
+          details: details(),
+        };
       }
-      return { state: 'passed', reason: `bake passed within limits; ${summary}${endNote}`, details: details() };
+      if (counts.passed === 0) {
+        return { state: 'inconclusive', reason: `no measurement passed; ${summary}`, details: details() };
+      }
+      return { state: 'passed', reason: `bake passed within limits; ${summary}`, details: details() };
     },
   };
+}
+
+/**
+ * What the options ask for: how many measurements (count, or one every
+ * interval over durationMs with both ends included, whichever is fewer) and
+ * how long from the bake's start to the start of the last one.
+ */
+function planOf(intervalMs: number, count: number | undefined, durationMs: number | undefined, initialDelayMs: number): { measurements: number; spanMs: number } {
+  const byDuration = durationMs !== undefined ? Math.floor(durationMs / intervalMs) + 1 : Infinity;
+  const measurements = Math.min(count ?? Infinity, byDuration);
+  return { measurements, spanMs: initialDelayMs + (measurements - 1) * intervalMs };
 }
 
 /** One measurement: every check in parallel, each under the parent signal, its own timeout and the bake's end. */

@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../state/aws-error.js';
+import { emptyRecord, isReservedKey } from '../state/safe-keys.js';
 
 /**
  * The JSON side of the wire: awsJson1_0/1_1 and restJson1 bodies. Timestamps
@@ -22,11 +23,20 @@ export function parseJsonBody(body: string): Record<string, unknown> {
   return reviveTimestamps(parsed) as Record<string, unknown>;
 }
 
-function reviveTimestamps(v: unknown, key?: string): unknown {
-  if (Array.isArray(v)) return v.map((x) => reviveTimestamps(x));
+/**
+ * Copies the parsed body into prototype-less objects, refusing reserved member
+ * names (see safe-keys.ts): JSON.parse keeps `"__proto__"` as an own key, but
+ * copied into a plain object it would become the prototype handlers read through.
+ */
+function reviveTimestamps(v: unknown, key?: string, path = ''): unknown {
+  if (Array.isArray(v)) return v.map((x, i) => reviveTimestamps(x, undefined, `${path}[${i}]`));
   if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = reviveTimestamps(x, k);
+    const out = emptyRecord();
+    for (const [k, x] of Object.entries(v)) {
+      const at = path ? `${path}.${k}` : k;
+      if (isReservedKey(k)) throw new AwsServiceError('SerializationException', `Member ${at} uses the reserved name ${k}`);
+      out[k] = reviveTimestamps(x, k, at);
+    }
     return out;
   }
   if (key && TIMESTAMP_FIELDS.has(key)) return toDate(v, key);

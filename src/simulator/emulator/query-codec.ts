@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../state/aws-error.js';
+import { emptyRecord, isReservedKey } from '../state/safe-keys.js';
 import { toDate } from './json-codec.js';
 
 /**
@@ -17,10 +18,14 @@ const STRING_CONTAINERS = new Set(['Dimensions', 'Tags', 'Attributes']);
 
 type Node = { [k: string]: Node | string };
 
-/** Parses a form body into nested objects; `x.member.N` becomes an array. */
+/**
+ * Parses a form body into nested objects; `x.member.N` becomes an array. Every
+ * object has no prototype and a name part `__proto__`, `constructor` or
+ * `prototype` is refused (see safe-keys.ts), so no body reaches Object.prototype.
+ */
 export function parseQueryBody(body: string): { action: string | undefined; version: string | undefined; params: Record<string, unknown> } {
   const form = new URLSearchParams(body);
-  const root: Node = {};
+  const root: Node = emptyRecord();
   let action: string | undefined;
   let version: string | undefined;
   for (const [key, value] of form) {
@@ -28,12 +33,14 @@ export function parseQueryBody(body: string): { action: string | undefined; vers
     if (key === 'Version') { version = value; continue; }
     const parts = key.split('.');
     if (parts.some((p) => p === '')) throw new AwsServiceError('MalformedQueryString', `Malformed parameter name: ${key}`);
+    const reserved = parts.find(isReservedKey);
+    if (reserved !== undefined) throw new AwsServiceError('MalformedQueryString', `Parameter name ${key} uses the reserved name ${reserved}`);
     let node = root;
     for (let i = 0; i < parts.length - 1; i++) {
       const p = parts[i]!;
       const next = node[p];
       if (typeof next === 'string') throw new AwsServiceError('MalformedQueryString', `Parameter ${key} conflicts with ${parts.slice(0, i + 1).join('.')}`);
-      node = (node[p] = next ?? {}) as Node;
+      node = (node[p] = next ?? emptyRecord()) as Node;
     }
     node[parts[parts.length - 1]!] = value;
   }
@@ -56,13 +63,14 @@ function convert(node: Node | string, key: string | undefined, inStrings: boolea
   if (keys.length === 1 && keys[0] === 'entry') {
     // map form: X.entry.N.key / X.entry.N.value
     const entries = node.entry as Node;
-    const out: Record<string, unknown> = {};
+    // The keys are data (any string, even __proto__): safe as own keys of a prototype-less object.
+    const out = emptyRecord();
     for (const e of Object.values(entries)) {
       if (typeof e !== 'string' && typeof e.key === 'string') out[e.key] = typeof e.value === 'string' ? scalar(e.value) : e.value;
     }
     return out;
   }
-  const out: Record<string, unknown> = {};
+  const out = emptyRecord();
   for (const k of keys) out[k] = convert(node[k]!, k, strings);
   return out;
 }

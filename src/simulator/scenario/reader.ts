@@ -7,6 +7,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Document } from 'yaml';
 import { ScenarioError } from '../../errors.js';
 import { closestMatch } from '../../util/edit-distance.js';
+import { isReservedKey } from '../state/safe-keys.js';
 
 type Key = string | number;
 
@@ -41,12 +42,17 @@ export class ScenarioReader {
     return record;
   }
 
-  /** A mapping with free-form keys whose values are strings (env vars, dimensions). */
+  /**
+   * A mapping with free-form keys whose values are strings (env vars, dimensions).
+   * Reserved names (`__proto__`, see safe-keys.ts) are refused: assigned here
+   * one would be silently dropped, and passed on it could replace a prototype.
+   */
   stringMap(value: unknown, path: Key[]): Record<string, string> {
     if (value === undefined || value === null) return {};
     if (typeof value !== 'object' || Array.isArray(value)) this.fail(path, `expected a mapping of names to strings, got ${describe(value)}`);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (isReservedKey(k)) this.fail([...path, k], `"${k}" is a reserved name and cannot be used as a key`);
       if (typeof v === 'string') out[k] = v;
       else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
       else this.fail([...path, k], `expected a string, got ${describe(v)}`);

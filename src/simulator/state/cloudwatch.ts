@@ -5,7 +5,7 @@ import type { AlarmRuleNode } from './alarm-rule.js';
 import { getMetricData } from './get-metric-data.js';
 import type { GetMetricDataInput, MetricDataQuery } from './get-metric-data.js';
 import { MetricStore, isSupportedStat, toMillis } from './metric-store.js';
-import type { MetricDatumInput } from './metric-store.js';
+import type { MetricDatumInput, MetricStoreLimits } from './metric-store.js';
 import type {
   AlarmState,
   ComparisonOperator,
@@ -59,11 +59,11 @@ export class CloudWatchState {
   private readonly accountId: string;
   private readonly now: () => number;
 
-  constructor(opts: { region: string; accountId: string; now: () => number }) {
+  constructor(opts: { region: string; accountId: string; now: () => number; metricLimits?: Partial<MetricStoreLimits> }) {
     this.region = opts.region;
     this.accountId = opts.accountId;
     this.now = opts.now;
-    this.metrics = new MetricStore(opts.now);
+    this.metrics = new MetricStore(opts.now, opts.metricLimits);
   }
 
   // ---- metrics ---------------------------------------------------------------------------

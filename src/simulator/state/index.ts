@@ -7,6 +7,7 @@ export * from './lambda.js';
 export * from './elbv2.js';
 export { predefinedDeploymentConfigs } from './deployment-configs.js';
 export type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
-export type { Dimension, MetricDatumInput, MetricIdentity } from './metric-store.js';
+export type { Dimension, MetricDatumInput, MetricIdentity, MetricStoreLimits } from './metric-store.js';
+export { DEFAULT_METRIC_LIMITS } from './metric-store.js';
 export type { GetMetricDataInput, MetricDataQuery, MetricDataResult } from './get-metric-data.js';
 export { SUPPORTED_FUNCTIONS as SUPPORTED_MATH_FUNCTIONS } from './metric-math.js';

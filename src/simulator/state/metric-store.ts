@@ -1,4 +1,5 @@
 import { AwsServiceError } from './aws-error.js';
+import { Fifo } from './fifo.js';
 
 /**
  * CloudWatch's metric store: datapoints keyed by namespace, metric name and the
@@ -33,6 +34,32 @@ interface StoredPoint {
   set?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number };
 }
 
+/**
+ * What the store holds at most, so a PutMetricData flood (or a long-running
+ * `codedeploy-hooks emulator`) cannot grow it without bound. CloudWatch itself
+ * has no such limits (it keeps 1-minute data for 15 days); these are the
+ * emulator's own, and documented in the README ("The emulated AWS endpoint").
+ */
+export interface MetricStoreLimits {
+  /**
+   * Stored values over all series: each raw value of a datum counts one, a
+   * statistic set one. Beyond it the oldest-written points are dropped, so
+   * recent data, the data alarms and checks look at, is kept.
+   */
+  maxDatapoints: number;
+  /** Distinct series (namespace, name, dimension set). A PutMetricData adding more is refused with LimitExceeded. */
+  maxSeries: number;
+}
+
+export const DEFAULT_METRIC_LIMITS: MetricStoreLimits = { maxDatapoints: 1_000_000, maxSeries: 10_000 };
+
+interface Series {
+  key: string;
+  id: MetricIdentity;
+  /** In write order: the front is the oldest-written point. */
+  points: Fifo<StoredPoint>;
+}
+
 export interface MetricSeries {
   timestamps: number[];
   values: number[];
@@ -61,34 +88,74 @@ export function isSupportedStat(stat: string): boolean {
 }
 
 export class MetricStore {
-  private readonly points = new Map<string, { id: MetricIdentity; points: StoredPoint[] }>();
+  private readonly stored = new Map<string, Series>();
+  /** One entry per stored point, in write order: which series to drop from when over the limit. */
+  private readonly written = new Fifo<Series>();
+  private datapoints = 0;
   private readonly now: () => number;
+  private readonly limits: MetricStoreLimits;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, limits: Partial<MetricStoreLimits> = {}) {
     this.now = now;
+    this.limits = { ...DEFAULT_METRIC_LIMITS, ...limits };
   }
 
   putMetricData(namespace: string, data: MetricDatumInput[]): void {
-    for (const d of data) {
-      const id: MetricIdentity = { Namespace: namespace, MetricName: d.MetricName, Dimensions: d.Dimensions ?? [] };
-      const key = metricKey(id);
-      let entry = this.points.get(key);
-      if (!entry) {
-        entry = { id, points: [] };
-        this.points.set(key, entry);
-      }
+    const ids = data.map((d): MetricIdentity => ({ Namespace: namespace, MetricName: d.MetricName, Dimensions: d.Dimensions ?? [] }));
+    const keys = ids.map(metricKey);
+    // Refused before anything is stored, so a request is applied whole or not at all.
+    const added = new Set(keys.filter((k) => !this.stored.has(k))).size;
+    if (added > 0 && this.stored.size + added > this.limits.maxSeries) {
+      throw new AwsServiceError('LimitExceeded', `The emulator holds at most ${this.limits.maxSeries} metric series; this request would add ${added} to the ${this.stored.size} stored.`);
+    }
+    data.forEach((d, i) => {
       const point: StoredPoint = { t: toMillis(d.Timestamp, this.now()), samples: [], ...(d.Unit ? { unit: d.Unit } : {}) };
       if (d.StatisticValues) point.set = { ...d.StatisticValues };
-      else if (d.Values?.length) point.samples = d.Values.map((value, i) => ({ value, count: d.Counts?.[i] ?? 1 }));
+      else if (d.Values?.length) point.samples = d.Values.map((value, j) => ({ value, count: d.Counts?.[j] ?? 1 }));
       else if (d.Value !== undefined) point.samples = [{ value: d.Value, count: 1 }];
-      else continue;
-      entry.points.push(point);
+      else return;
+      this.store(keys[i]!, ids[i]!, point);
+    });
+  }
+
+  /** How many values are stored (as counted against maxDatapoints). */
+  datapointCount(): number {
+    return this.datapoints;
+  }
+
+  /** How many series are stored. */
+  seriesCount(): number {
+    return this.stored.size;
+  }
+
+  private store(key: string, id: MetricIdentity, point: StoredPoint): void {
+    let series = this.stored.get(key);
+    if (!series) {
+      series = { key, id, points: new Fifo() };
+      this.stored.set(key, series);
     }
+    series.points.push(point);
+    this.written.push(series);
+    this.datapoints += weight(point);
+    while (this.datapoints > this.limits.maxDatapoints) {
+      if (!this.dropOldest()) break;
+    }
+  }
+
+  /** Drops the oldest-written point; false when there is none left to drop. */
+  private dropOldest(): boolean {
+    const series = this.written.shift();
+    const dropped = series?.points.shift();
+    if (!series || !dropped) return false;
+    this.datapoints -= weight(dropped);
+    // An emptied series goes too, freeing its place under maxSeries.
+    if (series.points.length === 0) this.stored.delete(series.key);
+    return true;
   }
 
   /** Every known metric (namespace, name, dimensions), for ListMetrics-like views. */
   metrics(): MetricIdentity[] {
-    return [...this.points.values()].map((e) => e.id);
+    return [...this.stored.values()].map((e) => e.id);
   }
 
   /**
@@ -100,7 +167,7 @@ export class MetricStore {
       throw new AwsServiceError('InvalidParameterValue', `The value ${stat} for parameter Stat is not supported; use Sum, Average, Minimum, Maximum, SampleCount or pNN.`);
     }
     const period = periodSeconds * 1000;
-    const entry = this.points.get(metricKey(metric));
+    const entry = this.stored.get(metricKey(metric));
     const buckets = new Map<number, StoredPoint[]>();
     for (const p of entry?.points ?? []) {
       if (p.t < start || p.t >= end) continue;
@@ -122,6 +189,10 @@ export class MetricStore {
     }
     return { timestamps: kept, values };
   }
+}
+
+function weight(p: StoredPoint): number {
+  return p.set ? 1 : p.samples.length;
 }
 
 function aggregate(points: StoredPoint[], stat: string): number | undefined {

@@ -2,6 +2,7 @@ import { CloudWatchState } from './cloudwatch.js';
 import { CodeDeployState } from './codedeploy.js';
 import { Elbv2State } from './elbv2.js';
 import { LambdaState } from './lambda.js';
+import type { MetricStoreLimits } from './metric-store.js';
 
 /**
  * The in-memory AWS account the emulator serves and the engine drives.
@@ -29,6 +30,8 @@ export interface WorldOptions {
   random?: () => number;
   /** How many requests `requests` keeps (oldest dropped first); default 100,000. */
   maxRecordedRequests?: number;
+  /** Bounds of the CloudWatch metric store; default DEFAULT_METRIC_LIMITS (1,000,000 values, 10,000 series). */
+  metricLimits?: Partial<MetricStoreLimits>;
 }
 
 export class World {
@@ -49,7 +52,7 @@ export class World {
     this.now = opts.now ?? Date.now;
     const base = { region: this.region, accountId: this.accountId, now: this.now };
     this.codeDeploy = new CodeDeployState(base);
-    this.cloudWatch = new CloudWatchState(base);
+    this.cloudWatch = new CloudWatchState({ ...base, ...(opts.metricLimits ? { metricLimits: opts.metricLimits } : {}) });
     this.lambda = new LambdaState({ ...base, random: opts.random ?? Math.random, cloudWatch: this.cloudWatch });
     this.elbv2 = new Elbv2State(base);
     this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;

@@ -173,16 +173,44 @@ describe('bake measurements', () => {
 });
 
 describe('bake and the deadline', () => {
-  it('ends before ctx.deadline with a margin, saying so', async () => {
+  it('ends before ctx.deadline with a margin and, cut short of its plan, is inconclusive saying how far it got', async () => {
     const a = scripted('a', ['passed']);
     const ctx = checkContext({ deadline: Date.now() + 10_500 });
     const out = await runWithTimers(bake({ checks: [a.check], intervalMs: 1000, count: 100 }), ctx);
-    expect(out.state).toBe('passed');
-    expect(out.reason).toMatch(/ended early to finish before the hook deadline/);
+    expect(out.state).toBe('inconclusive');
+    expect(out.reason).toBe(
+      'bake cut short to finish before the hook deadline: ran 9 s of the 99 s planned and took 10 of 100 planned measurements; ' +
+        '10 measurements: 10 passed, 0 failed, 0 errored, 0 inconclusive',
+    );
     expect(Date.now()).toBeLessThan(ctx.deadline - 1000 + 1);
-    expect(a.runs.length).toBeGreaterThanOrEqual(9);
-    expect(a.runs.length).toBeLessThanOrEqual(10);
-    expect((out.details as { endedAtDeadline: boolean }).endedAtDeadline).toBe(true);
+    expect(a.runs).toHaveLength(10);
+    expect(out.details).toMatchObject({ endedAtDeadline: true, ranMs: 9000, planned: { count: 100, measurements: 100, spanMs: 99_000 } });
+  });
+
+  it('counts the initial delay and durationMs into the plan it reports when cut short', async () => {
+    const a = scripted('a', ['passed']);
+    const ctx = checkContext({ deadline: Date.now() + 30_000 });
+    const out = await runWithTimers(bake({ checks: [a.check], intervalMs: 10_000, durationMs: 60_000, initialDelayMs: 5000 }), ctx);
+    expect(out.state).toBe('inconclusive');
+    expect(out.reason).toMatch(/^bake cut short to finish before the hook deadline: ran 25 s of the 65 s planned and took 3 of 7 planned measurements; 3 measurements: 3 passed/);
+  });
+
+  it('a measurement that would not finish before the deadline cuts the bake short too', async () => {
+    // Each look takes 4 s: the third would start at 10 s and end at 14 s, past the bake's end at 12 s.
+    const slow: Check = { name: 'slow', run: () => new Promise((resolve) => setTimeout(() => resolve({ state: 'passed', reason: 'ok' }), 4000)) };
+    const ctx = checkContext({ deadline: Date.now() + 13_000 });
+    const out = await runWithTimers(bake({ checks: [slow], intervalMs: 5000, count: 3 }), ctx);
+    expect(out.state).toBe('inconclusive');
+    expect(out.reason).toMatch(/took 2 of 3 planned measurements/);
+  });
+
+  it('a bake that fits passes, and a failure before the cut still fails', async () => {
+    const fits = await runWithTimers(bake({ checks: [scripted('a', ['passed']).check], intervalMs: 1000, count: 9 }), checkContext({ deadline: Date.now() + 10_500 }));
+    expect(fits.state).toBe('passed');
+    expect(fits.details).toMatchObject({ endedAtDeadline: false });
+    const failing = scripted('a', ['passed', 'failed']);
+    const out = await runWithTimers(bake({ checks: [failing.check], intervalMs: 1000, count: 100 }), checkContext({ deadline: Date.now() + 10_500 }));
+    expect(out.state).toBe('failed');
   });
 
   it('children get the parent signal, a deadline inside the bake, and a fresh attempt', async () => {

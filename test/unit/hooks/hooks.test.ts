@@ -162,6 +162,21 @@ describe('hooks/post-traffic.ts', () => {
     expect(verdict.status).toBe('Failed');
     expect(reported()).toBe('Failed');
   });
+  it('fails, saying how far the bake got, when the bake does not fit in the Lambda time left', async () => {
+    vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '60000');
+    vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_INTERVAL_MS', '1000');
+    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'off');
+    codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { AfterAllowTraffic: 'InProgress' } });
+    alarmsIn('OK');
+    const { handler } = await LOAD.post();
+    // 4 s left: the checks must end 2 s in (the reserve), so a 60 s bake is cut short at about 1 s.
+    const verdict = await handler(EVENT, lambdaContext(4000));
+    expect(verdict.status).toBe('Failed');
+    expect(reported()).toBe('Failed');
+    const bakeResult = verdict.checks.find((c) => c.name === 'bake on alarms');
+    expect(bakeResult?.state).toBe('inconclusive');
+    expect(bakeResult?.reason).toMatch(/^bake cut short to finish before the hook deadline: ran .* of the 1 min planned and took \d+ of 61 planned measurements/);
+  });
 });
 
 describe('ECS hooks', () => {

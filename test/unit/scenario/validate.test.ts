@@ -134,6 +134,18 @@ describe('parseScenario: errors name the file, the path and what was expected', 
     expect(errorOf(() => parse('platform: ECS\necs: { productionPort: 8080, testPort: 8080 }\n')).path).toBe('my.yaml:ecs.testPort');
   });
 
+  it('refuses reserved names as env and dimension keys, and never writes to Object.prototype', () => {
+    const env = errorOf(() => parse('platform: Lambda\nhooks: { BeforeAllowTraffic: { module: x.ts, env: { A: a, __proto__: polluted } } }\n'));
+    expect(env.path).toBe('my.yaml:hooks.BeforeAllowTraffic.env.__proto__');
+    expect(env.message).toContain('"__proto__" is a reserved name');
+    const dims = errorOf(() => parse('platform: Lambda\nalarms: [{ name: a, namespace: N, metricName: M, threshold: 1, dimensions: { constructor: x } }]\n'));
+    expect(dims.path).toBe('my.yaml:alarms[0].dimensions.constructor');
+    // Structured keys are refused as unknown keys, wherever they appear.
+    expect(errorOf(() => parse('platform: Lambda\n__proto__: { polluted: yes }\n')).path).toBe('my.yaml:__proto__');
+    expect(errorOf(() => parse('platform: Lambda\nversions: { constructor: { prototype: { polluted: yes } } }\n')).path).toBe('my.yaml:versions.constructor');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reports invalid YAML, duplicate keys and empty files', () => {
     expect(errorOf(() => parse('platform: [\n')).message).toMatch(/my\.yaml: invalid YAML: .*line 2/);
     expect(errorOf(() => parse('platform: Lambda\nplatform: ECS\n')).message).toContain('invalid YAML: Map keys must be unique');
