@@ -6,7 +6,8 @@
  */
 import type { CheckOutcome } from '../../types.js';
 import { safeJson } from '../common.js';
-import { buildOutgoing, evaluate, exchangeDetails, type Redact } from './evaluate.js';
+import { buildOutgoing, evaluate, exchangeDetails } from './evaluate.js';
+import type { Redact } from './redact.js';
 import type { ResolvedRequest } from './options.js';
 import { send, type Exchange, type SendConfig } from './send.js';
 

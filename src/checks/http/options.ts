@@ -9,6 +9,7 @@ import { OptionsError } from '../../errors.js';
 import { validateExpectation, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
 import { COMMON_KEYS, isPlainObject, positiveInteger, positiveNumber, ratio, rejectUnknownKeys, type CommonCheckOptions } from '../common.js';
 import { show } from '../../util/show.js';
+import { looksSecret, safeUrl } from './redact.js';
 
 /** A header value; `{ value, secret: true }` is redacted as "***" in reasons and details. */
 export type HeaderValue = string | { value: string; secret?: boolean };
@@ -176,7 +177,7 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
       const reqHeaders = { ...headers, ...checkHeaders(spec.headers, `${rf}.headers`, secretNames) };
       const body = bodyOf(spec.body, `${rf}.body`, reqHeaders);
       return {
-        name: typeof spec.name === 'string' && spec.name ? spec.name : `${m} ${spec.url ?? spec.path}`,
+        name: typeof spec.name === 'string' && spec.name ? spec.name : `${m} ${safeUrl(spec.url ?? (spec.path as string))}`,
         target,
         method: m,
         headers: reqHeaders,
@@ -193,7 +194,8 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
     const body = bodyOf(options.body, `${f}.body`, reqHeaders);
     requests = [
       {
-        name: `${method} ${options.url ?? options.path ?? '/'}`,
+        // The name is in every verdict: the URL is shown as redact.ts shows URLs.
+        name: `${method} ${safeUrl(options.url ?? options.path ?? '/')}`,
         target,
         method,
         headers: reqHeaders,
@@ -293,17 +295,20 @@ function checkExpect(value: unknown, field: string): HttpExpect {
   return validateExpectation(value, field);
 }
 
-/** Flattens header values, recording `{ secret: true }` names as secret. */
+/** Flattens header values, recording `{ secret: true }` names, and names that look secret unless `secret: false`, as secret. */
 function checkHeaders(value: unknown, field: string, secretNames: Set<string>): Record<string, string> {
   if (value === undefined) return {};
   if (!isPlainObject(value)) throw new OptionsError(field, 'must be an object of header name to value');
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new OptionsError(`${field}.${name}`, 'is not a valid header name');
-    if (typeof v === 'string') out[name.toLowerCase()] = v;
-    else if (isPlainObject(v) && typeof v.value === 'string') {
-      out[name.toLowerCase()] = v.value;
-      if (v.secret === true) secretNames.add(name.toLowerCase());
+    const lower = name.toLowerCase();
+    if (typeof v === 'string') {
+      out[lower] = v;
+      if (looksSecret(lower)) secretNames.add(lower);
+    } else if (isPlainObject(v) && typeof v.value === 'string') {
+      out[lower] = v.value;
+      if (v.secret === true || (v.secret !== false && looksSecret(lower))) secretNames.add(lower);
     } else throw new OptionsError(`${field}.${name}`, 'must be a string or { value, secret? }');
   }
   return out;
