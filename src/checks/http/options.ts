@@ -64,9 +64,9 @@ export interface HttpOptions extends CommonCheckOptions {
   maxBodyBytes?: number;
   /** Follow up to 5 redirects. @default false */
   followRedirects?: boolean;
-  /** Extra trusted CA certificate(s), PEM. Verification stays on. */
+  /** CA certificate(s) to trust, PEM; as in Node they replace the public roots. Verification stays on. */
   ca?: string | Buffer | (string | Buffer)[];
-  /** undici dispatcher (tests, proxies, custom agents). Cannot be combined with `ca`. */
+  /** undici dispatcher (tests, proxies, custom agents); it owns its TLS settings. Refused while NODE_TLS_REJECT_UNAUTHORIZED=0. Cannot be combined with `ca`. */
   dispatcher?: Dispatcher;
   /** Keep retrying failing requests for up to this long, in ms. @default 0 (one attempt) */
   waitUntilHealthyMs?: number;
