@@ -273,14 +273,16 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
 }
 
 function checkUrl(value: unknown, field: string): asserts value is string {
+  // A checks builder's error reaches the verdict, so even a wrong URL is shown without its secrets.
+  const shown = typeof value === 'string' ? show(safeUrl(value)) : show(value);
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw new OptionsError(field, `must be an absolute http(s) URL, got ${show(value)}`);
+    throw new OptionsError(field, `must be an absolute http(s) URL, got ${shown}`);
   }
   if (typeof value !== 'string' || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new OptionsError(field, `must be an absolute http(s) URL, got ${show(value)}`);
+    throw new OptionsError(field, `must be an absolute http(s) URL, got ${shown}`);
   }
 }
 

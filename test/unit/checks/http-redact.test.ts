@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { knownSecrets, looksSecret, makeRedactor, safeUrl } from '../../../src/checks/http/redact.js';
 import { validateHttpOptions } from '../../../src/checks/http/options.js';
+import { http } from '../../../src/checks/http.js';
 
 describe('Function: safeUrl', () => {
   it.each([
@@ -90,5 +91,16 @@ describe('Function: knownSecrets', () => {
     expect([...opts.secretNames]).not.toContain('x-session-id');
     expect(looksSecret('X-Amz-Signature')).toBe(true);
     expect(looksSecret('page')).toBe(false);
+  });
+});
+
+describe('Function: http names and option errors', () => {
+  it('names the check after the URL as safeUrl shows it', () => {
+    expect(http({ url: 'https://ops:pw-1234@h.example.com/health?key=K-5678' }).name).toBe('http GET https://***@h.example.com/health?key=***');
+    expect(http({ baseUrl: 'https://h.example.com', requests: [{ path: '/a?token=T-999' }] }).name).toBe('http GET /a?token=***');
+  });
+
+  it('shows a rejected URL without its secrets (a checks builder error reaches the verdict)', () => {
+    expect(() => http({ url: 'ftp://ops:pw-1234@h.example.com/?token=T-999' })).toThrow('got "ftp://***@h.example.com/?token=***"');
   });
 });
