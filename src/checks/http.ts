@@ -3,15 +3,16 @@
  * until healthy within a budget, an optional load burst, and for ECS blue/green
  * the test or production listener as the default target (or both, compared).
  */
-import { Agent, type Dispatcher } from 'undici';
 import type { Check, CheckContext, CheckOutcome } from '../types.js';
 import { abortReason, sleep } from '../util/abort.js';
 import { commonCheckFields } from './common.js';
 import { runCompare } from './http/compare.js';
-import { buildOutgoing, evaluate, exchangeDetails, makeRedactor, secretValuesOf, shownHeaders, type Redact } from './http/evaluate.js';
+import { buildOutgoing, evaluate, exchangeDetails, shownHeaders } from './http/evaluate.js';
 import { runLoad } from './http/load.js';
 import { validateHttpOptions, type HttpOptions, type ResolvedHttpOptions, type ResolvedRequest } from './http/options.js';
+import { knownSecrets, makeRedactor, safeUrl, type Redact } from './http/redact.js';
 import { send, type SendConfig } from './http/send.js';
+import { insecureDispatcherRefusal, verifyingAgent } from './http/tls.js';
 import { defaultListenerRole, ListenerResolutionError, resolveListener, type ResolvedListener } from './listeners.js';
 
 export type { HttpOptions, HttpRequestSpec, HttpResponse, HeaderValue } from './http/options.js';
@@ -33,12 +34,14 @@ export function http(options: HttpOptions = {}): Check {
 }
 
 async function runHttp(ctx: CheckContext, opts: ResolvedHttpOptions): Promise<CheckOutcome> {
-  const redact = makeRedactor(opts.requests.flatMap((r) => secretValuesOf(r.headers, opts.secretNames)));
-  // A custom CA gets its own agent for this run, closed afterwards so no socket outlives the check.
-  const own = opts.ca ? new Agent({ connect: { ca: opts.ca } }) : undefined;
-  const dispatcher: Dispatcher | undefined = own ?? opts.dispatcher;
+  const refusal = insecureDispatcherRefusal(opts);
+  if (refusal) return { state: 'error', reason: refusal };
+  const redact = makeRedactor(knownSecrets(opts));
+  // Without a user dispatcher the run gets its own verifying agent, closed afterwards so no socket outlives the check.
+  const dispatcher = opts.dispatcher ?? verifyingAgent(opts.ca);
+  const own = dispatcher === opts.dispatcher ? undefined : dispatcher;
   const cfg: SendConfig = {
-    ...(dispatcher ? { dispatcher } : {}),
+    dispatcher,
     requestTimeoutMs: opts.requestTimeoutMs,
     maxBodyBytes: opts.maxBodyBytes,
     followRedirects: opts.followRedirects,
@@ -99,7 +102,7 @@ async function runSmoke(ctx: CheckContext, opts: ResolvedHttpOptions, base: stri
       }
     }
     const suffix = attempts > 1 ? ` after ${attempts} attempts` : '';
-    const where = `${out.method} ${out.url}`;
+    const where = `${out.method} ${safeUrl(out.url)}`;
     const reason = miss === undefined ? undefined : redact(last.error !== undefined ? `${where}: ${miss}${suffix}` : `${miss} from ${where}${suffix}`);
     if (reason) failures.push(reason);
     results.push({
@@ -107,7 +110,7 @@ async function runSmoke(ctx: CheckContext, opts: ResolvedHttpOptions, base: stri
       state: reason ? 'failed' : 'passed',
       ...(reason ? { reason } : {}),
       attempts,
-      requestHeaders: shownHeaders(out.headers, opts.secretNames),
+      requestHeaders: shownHeaders(out.headers, opts.secretNames, redact),
       ...exchangeDetails(last, redact, reason !== undefined),
     });
     if (ctx.signal.aborted) break;

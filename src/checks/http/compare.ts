@@ -6,7 +6,8 @@
  */
 import type { CheckOutcome } from '../../types.js';
 import { safeJson } from '../common.js';
-import { buildOutgoing, evaluate, exchangeDetails, type Redact } from './evaluate.js';
+import { buildOutgoing, evaluate, exchangeDetails } from './evaluate.js';
+import { looksSecret, type Redact } from './redact.js';
 import type { ResolvedRequest } from './options.js';
 import { send, type Exchange, type SendConfig } from './send.js';
 
@@ -36,7 +37,10 @@ export function jsonDifferences(blue: unknown, green: unknown, ignoreFields: str
       }
       return;
     }
-    if (!Object.is(b, g) && JSON.stringify(b) !== JSON.stringify(g)) out.push(`${show(path)}: blue ${safeJson(b)}, green ${safeJson(g)}`);
+    if (Object.is(b, g) || JSON.stringify(b) === JSON.stringify(g)) return;
+    // Two listeners hand out different tokens and session ids: say that they differ, not what they are.
+    if (looksSecret(path[path.length - 1] ?? '')) out.push(`${show(path)}: blue and green differ (values hidden: the name looks secret)`);
+    else out.push(`${show(path)}: blue ${safeJson(b)}, green ${safeJson(g)}`);
   };
   walk(blue, green, []);
   return out.slice(0, limit);

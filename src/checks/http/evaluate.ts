@@ -1,11 +1,11 @@
 /**
- * Judging an exchange against an expectation, and keeping secrets out of
- * what gets logged: every reason and detail passes through a redactor that
- * replaces secret header values with "***".
+ * Judging an exchange against an expectation, and what of it is shown:
+ * every reason and detail passes through the redactor (redact.ts).
  */
 import { checkExpectation, runPredicate, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
 import { clip } from '../common.js';
 import type { HttpResponse } from './options.js';
+import { safeUrl, type Redact } from './redact.js';
 import type { Exchange } from './send.js';
 
 /** The first reason the exchange does not pass, or undefined. */
@@ -20,36 +20,17 @@ export async function evaluate(ex: Exchange, expect: ResponseExpectation | Expec
   }
   const location = ex.headers?.location;
   if (miss && ex.status >= 300 && ex.status < 400 && typeof location === 'string') {
-    miss += ` (redirect to ${location} not followed; set followRedirects: true to follow)`;
+    miss += ` (redirect to ${safeUrl(location)} not followed; set followRedirects: true to follow)`;
   }
   return miss;
 }
 
-/** A function that replaces every secret value in a string with "***". */
-export type Redact = (text: string) => string;
-
-export function makeRedactor(secretValues: string[]): Redact {
-  // Longest first, so a secret that contains another is replaced whole. Values under 4
-  // characters are not searched for in free text: replacing every "t" would garble the
-  // reason while hiding nothing worth hiding (secret headers are still shown as "***").
-  const values = [...new Set(secretValues.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
-  return (text) => values.reduce((acc, v) => acc.split(v).join('***'), text);
+/** Request headers as shown in details: secret names shown as "***", the others redacted like any text. */
+export function shownHeaders(headers: Record<string, string>, secretNames: Set<string>, redact: Redact): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, secretNames.has(k) ? '***' : redact(v)]));
 }
 
-/** Secret header values of a request (names already lower-cased). */
-export function secretValuesOf(headers: Record<string, string>, secretNames: Set<string>): string[] {
-  return Object.entries(headers)
-    .filter(([name]) => secretNames.has(name))
-    .map(([, value]) => value);
-}
-
-/** Request headers as shown in details: secret names shown as "***". */
-export function shownHeaders(headers: Record<string, string>, secretNames: Set<string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, secretNames.has(k) ? '***' : v]));
-}
-
-/** Exchange figures for details; the body only as a redacted snippet. */
+/** Exchange figures for details; the body only as a snippet, redacted whole before it is cut so no secret is left half-shown. */
 export function exchangeDetails(ex: Exchange, redact: Redact, withBody: boolean): Record<string, unknown> {
   return {
     method: ex.method,
@@ -59,7 +40,7 @@ export function exchangeDetails(ex: Exchange, redact: Redact, withBody: boolean)
     ...(ex.bytes === undefined ? {} : { bytes: ex.bytes }),
     ...(ex.redirects.length > 0 ? { redirects: ex.redirects.map(redact) } : {}),
     ...(ex.error === undefined ? {} : { error: redact(ex.error) }),
-    ...(withBody && ex.body ? { body: redact(clip(ex.body, 500)) } : {}),
+    ...(withBody && ex.body ? { body: clip(redact(ex.body), 500) } : {}),
   };
 }
 

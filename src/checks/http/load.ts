@@ -5,7 +5,8 @@
 import type { CheckOutcome } from '../../types.js';
 import { latencyFigures } from '../common.js';
 import { runPool } from '../../util/pool.js';
-import { buildOutgoing, evaluate, type Redact } from './evaluate.js';
+import { buildOutgoing, evaluate } from './evaluate.js';
+import type { Redact } from './redact.js';
 import type { ResolvedHttpOptions, ResolvedRequest } from './options.js';
 import { send, type SendConfig } from './send.js';
 

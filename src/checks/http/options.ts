@@ -9,6 +9,7 @@ import { OptionsError } from '../../errors.js';
 import { validateExpectation, type ExpectPredicate, type ResponseExpectation } from '../expect.js';
 import { COMMON_KEYS, isPlainObject, positiveInteger, positiveNumber, ratio, rejectUnknownKeys, type CommonCheckOptions } from '../common.js';
 import { show } from '../../util/show.js';
+import { looksSecret, safeUrl } from './redact.js';
 
 /** A header value; `{ value, secret: true }` is redacted as "***" in reasons and details. */
 export type HeaderValue = string | { value: string; secret?: boolean };
@@ -63,9 +64,9 @@ export interface HttpOptions extends CommonCheckOptions {
   maxBodyBytes?: number;
   /** Follow up to 5 redirects. @default false */
   followRedirects?: boolean;
-  /** Extra trusted CA certificate(s), PEM. Verification stays on. */
+  /** CA certificate(s) to trust, PEM; as in Node they replace the public roots. Verification stays on. */
   ca?: string | Buffer | (string | Buffer)[];
-  /** undici dispatcher (tests, proxies, custom agents). Cannot be combined with `ca`. */
+  /** undici dispatcher (tests, proxies, custom agents); it owns its TLS settings. Refused while NODE_TLS_REJECT_UNAUTHORIZED=0. Cannot be combined with `ca`. */
   dispatcher?: Dispatcher;
   /** Keep retrying failing requests for up to this long, in ms. @default 0 (one attempt) */
   waitUntilHealthyMs?: number;
@@ -176,7 +177,7 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
       const reqHeaders = { ...headers, ...checkHeaders(spec.headers, `${rf}.headers`, secretNames) };
       const body = bodyOf(spec.body, `${rf}.body`, reqHeaders);
       return {
-        name: typeof spec.name === 'string' && spec.name ? spec.name : `${m} ${spec.url ?? spec.path}`,
+        name: typeof spec.name === 'string' && spec.name ? spec.name : `${m} ${safeUrl(spec.url ?? (spec.path as string))}`,
         target,
         method: m,
         headers: reqHeaders,
@@ -193,7 +194,8 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
     const body = bodyOf(options.body, `${f}.body`, reqHeaders);
     requests = [
       {
-        name: `${method} ${options.url ?? options.path ?? '/'}`,
+        // The name is in every verdict: the URL is shown as redact.ts shows URLs.
+        name: `${method} ${safeUrl(options.url ?? options.path ?? '/')}`,
         target,
         method,
         headers: reqHeaders,
@@ -271,14 +273,16 @@ export function validateHttpOptions(options: HttpOptions): ResolvedHttpOptions {
 }
 
 function checkUrl(value: unknown, field: string): asserts value is string {
+  // A checks builder's error reaches the verdict, so even a wrong URL is shown without its secrets.
+  const shown = typeof value === 'string' ? show(safeUrl(value)) : show(value);
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw new OptionsError(field, `must be an absolute http(s) URL, got ${show(value)}`);
+    throw new OptionsError(field, `must be an absolute http(s) URL, got ${shown}`);
   }
   if (typeof value !== 'string' || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new OptionsError(field, `must be an absolute http(s) URL, got ${show(value)}`);
+    throw new OptionsError(field, `must be an absolute http(s) URL, got ${shown}`);
   }
 }
 
@@ -293,17 +297,20 @@ function checkExpect(value: unknown, field: string): HttpExpect {
   return validateExpectation(value, field);
 }
 
-/** Flattens header values, recording `{ secret: true }` names as secret. */
+/** Flattens header values, recording `{ secret: true }` names, and names that look secret unless `secret: false`, as secret. */
 function checkHeaders(value: unknown, field: string, secretNames: Set<string>): Record<string, string> {
   if (value === undefined) return {};
   if (!isPlainObject(value)) throw new OptionsError(field, 'must be an object of header name to value');
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new OptionsError(`${field}.${name}`, 'is not a valid header name');
-    if (typeof v === 'string') out[name.toLowerCase()] = v;
-    else if (isPlainObject(v) && typeof v.value === 'string') {
-      out[name.toLowerCase()] = v.value;
-      if (v.secret === true) secretNames.add(name.toLowerCase());
+    const lower = name.toLowerCase();
+    if (typeof v === 'string') {
+      out[lower] = v;
+      if (looksSecret(lower)) secretNames.add(lower);
+    } else if (isPlainObject(v) && typeof v.value === 'string') {
+      out[lower] = v.value;
+      if (v.secret === true || (v.secret !== false && looksSecret(lower))) secretNames.add(lower);
     } else throw new OptionsError(`${field}.${name}`, 'must be a string or { value, secret? }');
   }
   return out;

@@ -6,9 +6,11 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { anySignal, abortReason, timeoutSignal } from '../../util/abort.js';
+import { safeUrl } from './redact.js';
 
 export interface SendConfig {
-  dispatcher?: Dispatcher;
+  /** Always given: undici's global dispatcher is never used, since any code in the process may replace it (see tls.ts). */
+  dispatcher: Dispatcher;
   requestTimeoutMs: number;
   maxBodyBytes: number;
   followRedirects: boolean;
@@ -73,7 +75,7 @@ export async function send(req: OutgoingRequest, cfg: SendConfig): Promise<Excha
           signal: combined.signal,
           headersTimeout: cfg.requestTimeoutMs,
           bodyTimeout: cfg.requestTimeoutMs,
-          ...(cfg.dispatcher ? { dispatcher: cfg.dispatcher } : {}),
+          dispatcher: cfg.dispatcher,
         });
       } catch (error) {
         return { method: current.method, url: current.url, latencyMs: elapsed(), redirects, error: transportError(error, limit.signal, cfg) };
@@ -88,7 +90,7 @@ export async function send(req: OutgoingRequest, cfg: SendConfig): Promise<Excha
         try {
           next = new URL(location, current.url).toString();
         } catch {
-          return { method: current.method, url: current.url, status: res.statusCode, latencyMs: elapsed(), redirects, error: `redirect to an invalid location ${JSON.stringify(location)}` };
+          return { method: current.method, url: current.url, status: res.statusCode, latencyMs: elapsed(), redirects, error: `redirect to an invalid location ${JSON.stringify(safeUrl(location))}` };
         }
         redirects.push(`${res.statusCode} ${next}`);
         current = redirectRequest(current, next, res.statusCode, cfg.secretNames);

@@ -159,4 +159,9 @@ describe('Function: jsonDifferences', () => {
     const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
     expect(jsonDifferences(many, {}, [], 3)).toHaveLength(3);
   });
+
+  it('says that secret-named fields differ without showing their values', () => {
+    const diffs = jsonDifferences({ session: { accessToken: 'blue-tok-1' }, n: 1 }, { session: { accessToken: 'green-tok-2' }, n: 1 }, []);
+    expect(diffs).toEqual(['$.session.accessToken: blue and green differ (values hidden: the name looks secret)']);
+  });
 });

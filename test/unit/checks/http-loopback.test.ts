@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Agent } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { http } from '../../../src/checks/http.js';
 import { checkContext, lambdaHook } from './helpers.js';
 
@@ -201,5 +201,37 @@ describe.skipIf(!opensslPresent)('Function: http TLS verification (self-signed l
     const base = await serveTls();
     const outcome = await http({ url: `${base}/`, ca: cert, expect: { bodyContains: 'secure' } }).run(ctx());
     expect(outcome.state).toBe('passed');
+  });
+
+  it('still fails a self-signed certificate with NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {
+    const base = await serveTls();
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0');
+    const outcome = await http({ url: `${base}/`, requestTimeoutMs: 2000 }).run(ctx());
+    expect(outcome.state).toBe('failed');
+    expect(outcome.reason).toMatch(/TLS verification failed \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+  });
+
+  it('still fails a self-signed certificate when other code installed an insecure global dispatcher', async () => {
+    const base = await serveTls();
+    const previous = getGlobalDispatcher();
+    const insecure = new Agent({ connect: { rejectUnauthorized: false } });
+    setGlobalDispatcher(insecure);
+    try {
+      const outcome = await http({ url: `${base}/`, requestTimeoutMs: 2000 }).run(ctx());
+      expect(outcome.state).toBe('failed');
+      expect(outcome.reason).toContain('TLS verification failed');
+    } finally {
+      setGlobalDispatcher(previous);
+      await insecure.destroy();
+    }
+  });
+
+  it('refuses to run a user dispatcher while NODE_TLS_REJECT_UNAUTHORIZED=0, naming the variable', async () => {
+    const base = await serveTls();
+    vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0');
+    agent = new Agent();
+    const outcome = await http({ url: `${base}/`, requestTimeoutMs: 2000, dispatcher: agent }).run(ctx());
+    expect(outcome.state).toBe('error');
+    expect(outcome.reason).toMatch(/^http: NODE_TLS_REJECT_UNAUTHORIZED=0 .*dispatcher/);
   });
 });
