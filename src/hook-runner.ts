@@ -8,7 +8,7 @@ import { describeError } from './errors.js';
 import { parseHookEvent } from './event.js';
 import { reportStatus } from './report.js';
 import type { ReportResult } from './report.js';
-import { DEFAULTS, resolveSettings, validateHookOptions } from './settings.js';
+import { DEFAULTS, ownOptions, resolveSettings, validateHookOptions } from './settings.js';
 import type { Settings } from './settings.js';
 import { timeoutSignal, untilAborted } from './util/abort.js';
 import { holdEventLoopUntil } from './util/keep-alive.js';
@@ -64,8 +64,9 @@ export interface ExternalOutcome {
  * report exactly once -> log -> verdict. Adapters only decide when
  * begin() and complete() are called.
  */
-export function createHookRunner(options: HookOptions) {
-  validateHookOptions(options);
+export function createHookRunner(given: HookOptions) {
+  validateHookOptions(given);
+  const options = ownOptions(given);
   const sink = options.log ?? stdoutSink;
   // One registry per hook definition: a warm Lambda reuses its clients.
   // Frozen, so a check cannot swap `get` and send the report somewhere else.
@@ -130,7 +131,7 @@ export function createHookRunner(options: HookOptions) {
       durationMs: Date.now() - inv.startedAt,
       reported: report.outcome !== 'failed',
       reason: reportNote(decision.reason, report),
-      ...(decision.bypass ? { bypass: decision.bypass } : {}),
+      ...(Object.hasOwn(decision, 'bypass') ? { bypass: decision.bypass } : {}),
       // A duplicate is confirmed when CodeDeploy says the event already had a status.
       ...(decision.duplicate && report.outcome === 'already-completed' ? { duplicate: true } : {}),
     };

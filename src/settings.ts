@@ -79,6 +79,17 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
 }
 
 /**
+ * The options' own fields, in an object without a prototype: if anything in
+ * the process ever pollutes Object.prototype (a parser fed hostile input),
+ * that must not hand the hook a `bypass`, a `log` sink or `clients`.
+ */
+export function ownOptions(options: HookOptions): HookOptions {
+  const own = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(options)) own[key] = (options as unknown as Record<string, unknown>)[key];
+  return own as unknown as HookOptions;
+}
+
+/**
  * Options merged with the environment, read at each invocation so a bypass
  * set on the function's configuration takes effect without a redeploy of code.
  */
@@ -92,7 +103,8 @@ export function resolveSettings(options: HookOptions, env: NodeJS.ProcessEnv = p
     if (bypassEnv.trim() === '') throw new OptionsError(ENV.bypassReason, 'is set but empty: a bypass must say why');
     bypass = { reason: bypassEnv.trim() };
   }
-  return {
+  // No prototype: `settings.bypass` must be the one set here or nothing, whatever Object.prototype holds.
+  return Object.assign(Object.create(null) as Settings, {
     reserveMs,
     concurrency: options.concurrency ?? DEFAULTS.concurrency,
     inconclusive: options.inconclusive ?? DEFAULTS.inconclusive,
@@ -100,5 +112,5 @@ export function resolveSettings(options: HookOptions, env: NodeJS.ProcessEnv = p
     metricsNamespace: options.metricsNamespace ?? (env[ENV.metricsNamespace] || DEFAULTS.metricsNamespace),
     resolveRetry: options.resolveRetry ?? DEFAULTS.resolveRetry,
     debug: Boolean(env[ENV.debug]),
-  };
+  });
 }

@@ -193,3 +193,21 @@ describe('Verdict log: sizes stay within what CloudWatch Logs takes', () => {
     cd.restore();
   });
 });
+
+describe('Options: only the hook options given count, never Object.prototype', () => {
+  it.each(['bypass', 'inconclusive'] as const)('a polluted Object.prototype.%s does not let a failing hook succeed', async (key) => {
+    const cd = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'InProgress' } });
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto[key] = key === 'bypass' ? { reason: 'polluted' } : 'pass';
+      const inconclusive: Check = { name: 'thin', run: async () => ({ state: 'inconclusive', reason: 'too few requests' }) };
+      const verdict = await defineHook({ checks: [inconclusive], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(10_000));
+      expect(verdict.status).toBe('Failed');
+      expect(Object.hasOwn(verdict, 'bypass')).toBe(false);
+    } finally {
+      delete proto[key];
+      cd.restore();
+    }
+    expect(reportsOf(cd)).toEqual(['Failed']);
+  });
+});
