@@ -87,7 +87,7 @@ beforeAll(async () => {
   mkdirSync(app);
   writeJson(join(app, 'package.json'), { name: 'user-app', version: '1.0.0', private: true, type: 'module', dependencies: { 'codedeploy-hooks': `file:../${tarball}` } });
   writeFileSync(join(app, 'package-lock.json'), lockfileFor(`../${tarball}`, 'user-app'));
-  ok(await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app), 'npm ci --offline of the tarball');
+  ok(await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app), 'npm ci --offline of the tarball (its dependencies come from the npm cache that `npm ci` of this clone filled)');
 }, SETUP_MS);
 
 afterAll(() => {
@@ -305,6 +305,14 @@ hooks:
     // The hook ran (its check's reason is in the timeline) and its Failed verdict failed the deployment.
     expect(r.out).toContain('my own TypeScript check says no');
     expect(r.code, r.out).toBe(1);
+
+    // Plain Node cannot import a .ts file: simulate() says so and what to do, naming the module.
+    writeFileSync(join(app, 'simulate-ts.mjs'), `import { simulate } from 'codedeploy-hooks/simulator';
+await simulate('./my-scenario.yaml').then(() => console.log('ran'), (e) => console.log(e.name + ': ' + e.message));`);
+    const plain = ok(await node(['simulate-ts.mjs'], app), 'simulate-ts.mjs');
+    expect(plain).toContain('SimulatorSetupError: hook BeforeAllowTraffic module');
+    expect(plain).toContain('my-hook.ts cannot be imported');
+    expect(plain).toContain('Node cannot import TypeScript by itself');
   }, STEP_MS);
 });
 
