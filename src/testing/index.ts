@@ -229,7 +229,7 @@ async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promi
 function timeoutOf(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 900) {
-    throw new OptionsError('timeoutSeconds', `must be more than 0 and at most 900 (a Lambda timeout, in seconds), got ${JSON.stringify(value)}`);
+    throw new OptionsError('timeoutSeconds', `must be more than 0 and at most 900 (a Lambda timeout, in seconds), got ${String(value)}`);
   }
   return value;
 }

@@ -17,7 +17,7 @@ const WARM_UP_LIMIT_MS = 10_000;
 export function requestsPerSecondOf(scenario: Scenario, option: number | undefined): number {
   if (option === undefined) return scenario.traffic?.requestsPerSecond ?? 0;
   if (typeof option !== 'number' || !Number.isFinite(option) || option < 0) {
-    throw new OptionsError('requestsPerSecond', `must be a number of requests per second, 0 or more, got ${JSON.stringify(option)}`);
+    throw new OptionsError('requestsPerSecond', `must be a number of requests per second, 0 or more, got ${String(option)}`);
   }
   return option;
 }
