@@ -16,9 +16,12 @@ import { attachLambdaCode } from '../simulator/engine/lambda-deployment.js';
 import { importFunction } from '../simulator/engine/module-loader.js';
 import { startTaskServer, versionInvoke, type AppHandler } from '../simulator/engine/app-versions.js';
 import { startListeners, type EcsNetwork } from '../simulator/engine/ecs-deployment.js';
-import { applyEnv, captureOutput } from '../simulator/engine/hook-runner.js';
+import { applyEnv, captureOutput, lambdaContext } from '../simulator/engine/hook-runner.js';
+import type { TrafficSummary } from '../simulator/engine/result.js';
+import { OptionsError } from '../errors.js';
 import { forwardTo, serially, stableEndpoint } from './stable-endpoint.js';
-import { greenRunsAt, hookEventOf, stageDeployment } from './stage.js';
+import { greenRunsAt, hookEventOf, stageDeployment, trafficMovedAt } from './stage.js';
+import { requestsPerSecondOf, startTraffic, warmUp } from './traffic.js';
 import { seededRandom } from '../simulator/engine/random.js';
 import { substituteAll } from '../simulator/scenario/placeholders.js';
 
@@ -27,15 +30,42 @@ export { createWorld, World } from '../simulator/state/index.js';
 export { loadScenario, parseScenario } from '../simulator/scenario/loader.js';
 export { stageDeployment } from './stage.js';
 
-export type HookHandlerLike = (event: { DeploymentId: string; LifecycleEventHookExecutionId: string }, context: { getRemainingTimeInMillis(): number }) => unknown;
+/** The Lambda context runHook passes: the fields of aws-lambda's `Context` a hook reads. */
+export interface TestLambdaContext {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * A Lambda handler for a CodeDeploy hook: defineHook's, a middy-wrapped one, or a
+ * plain function. Declared as a method so its parameters are checked both ways
+ * (bivariantly): a handler typed with aws-lambda's `Context` (which has more
+ * fields, such as the legacy `done`) or with its own event type is accepted.
+ */
+export type HookHandlerLike = {
+  handler(event: { DeploymentId: string; LifecycleEventHookExecutionId: string }, context: TestLambdaContext): unknown;
+}['handler'];
 
 export interface RunHookOptions {
   /** Built-in scenario name, scenario file path, or a loaded Scenario. @default 'lambda-canary-healthy' */
   scenario?: string | Scenario;
   /** The lifecycle event the hook runs for. @default the scenario's first hook event, else BeforeAllowTraffic / AfterAllowTestTraffic */
   lifecycleEvent?: string;
-  /** Lambda timeout the context's getRemainingTimeInMillis counts down from, in seconds. @default the scenario hook's, else 60 */
+  /** Lambda timeout the context's getRemainingTimeInMillis counts down from, in seconds (more than 0, at most 900). @default the scenario hook's, else 60 */
   timeoutSeconds?: number;
+  /**
+   * Production requests per second sent while the hook runs, as the simulator sends them
+   * (0: none). For an event after AllowTraffic the hook starts once one second's worth has
+   * been answered by the new version, so metric gates have data. @default the scenario's traffic.requestsPerSecond, else 0
+   */
+  requestsPerSecond?: number;
   /** Extra env vars for the run (merged over the scenario hook's env). */
   env?: Record<string, string>;
   /** Set false to let the hook's output reach stdout instead of `result.logs`. @default true */
@@ -58,6 +88,8 @@ export interface RunHookResult {
   executionId: string;
   lifecycleEvent: string;
   world: World;
+  /** The production requests sent while the hook ran (and before it, after AllowTraffic), by version. */
+  traffic: TrafficSummary;
   durationMs: number;
   /** What the hook printed (its verdict log line, console output). */
   logs: string;
@@ -131,7 +163,11 @@ export function runHook(handler: HookHandlerLike, opts: RunHookOptions = {}): Pr
 async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promise<RunHookResult> {
   const scenario = typeof opts.scenario === 'object' ? opts.scenario : loadScenario(opts.scenario ?? 'lambda-canary-healthy');
   const lifecycleEvent = hookEventOf(scenario, opts.lifecycleEvent);
+  const hook = scenario.hooks.find((h) => h.lifecycleEvent === lifecycleEvent);
+  const timeoutSeconds = timeoutOf(opts.timeoutSeconds) ?? hook?.timeoutSeconds ?? 60;
+  const requestsPerSecond = requestsPerSecondOf(scenario, opts.requestsPerSecond);
   const env = await startTestEnvironment(scenario, { greenStarted: greenRunsAt(scenario, lifecycleEvent) });
+  let traffic: ReturnType<typeof startTraffic> | undefined;
   try {
     const { world, setup } = env;
     const cd = world.codeDeploy;
@@ -139,8 +175,8 @@ async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promi
     const exec = cd.hookExecutions.get(executionId)!;
     await opts.before?.(env);
 
-    const hook = scenario.hooks.find((h) => h.lifecycleEvent === lifecycleEvent);
-    const timeoutSeconds = opts.timeoutSeconds ?? hook?.timeoutSeconds ?? 60;
+    traffic = startTraffic(env, requestsPerSecond);
+    if (trafficMovedAt(scenario, lifecycleEvent)) await warmUp(traffic, requestsPerSecond);
     const started = Date.now();
     const deadline = started + timeoutSeconds * 1000;
     // The hook reaches this emulator through the process-wide forwarder (see stable-endpoint.ts).
@@ -155,7 +191,7 @@ async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promi
     try {
       returned = await handler(
         { DeploymentId: deploymentId, LifecycleEventHookExecutionId: exec.executionId },
-        { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) },
+        lambdaContext(hook?.functionName ?? 'codedeploy-hooks-test', world.region, deadline),
       );
     } catch (err) {
       threw = true;
@@ -165,6 +201,8 @@ async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promi
       restore();
       forwardTo(undefined);
     }
+    const durationMs = Date.now() - started;
+    await traffic.stop();
     const record = cd.hookExecutions.get(exec.executionId);
     const result: RunHookResult = {
       returned,
@@ -173,7 +211,8 @@ async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promi
       executionId: exec.executionId,
       lifecycleEvent,
       world,
-      durationMs: Date.now() - started,
+      traffic: traffic.summary(),
+      durationMs,
       logs: logs.join(''),
     };
     if (isVerdict(returned)) result.verdict = returned;
@@ -181,8 +220,18 @@ async function runHookNow(handler: HookHandlerLike, opts: RunHookOptions): Promi
     if (record?.reported && record.status) result.reportedStatus = record.status;
     return result;
   } finally {
+    await traffic?.stop();
     await env.close();
   }
+}
+
+/** The timeoutSeconds option, validated: a hook with no time at all could only time out. */
+function timeoutOf(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 900) {
+    throw new OptionsError('timeoutSeconds', `must be more than 0 and at most 900 (a Lambda timeout, in seconds), got ${String(value)}`);
+  }
+  return value;
 }
 
 function isVerdict(value: unknown): value is HookVerdict {

@@ -30,6 +30,12 @@ export function greenRunsAt(scenario: Scenario, lifecycleEvent: string): boolean
   return scenario.platform === 'Lambda' || order.indexOf(lifecycleEvent) > order.indexOf('Install');
 }
 
+/** Whether production traffic already reached the new version when `lifecycleEvent` runs (after AllowTraffic). */
+export function trafficMovedAt(scenario: Scenario, lifecycleEvent: string): boolean {
+  const order = orderOf(scenario);
+  return order.indexOf(lifecycleEvent) > order.indexOf('AllowTraffic');
+}
+
 export function stageDeployment(env: TestEnvironment, lifecycleEvent: string): { deploymentId: string; executionId: string } {
   const { world, setup, scenario } = env;
   const order = orderOf(scenario);
@@ -37,7 +43,7 @@ export function stageDeployment(env: TestEnvironment, lifecycleEvent: string): {
   const cd = world.codeDeploy;
   const { current, target } = scenario.versions;
   const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
-  const afterAllTraffic = index > order.indexOf('AllowTraffic');
+  const afterAllTraffic = trafficMovedAt(scenario, order[index]!);
   let deploymentId: string;
   if (scenario.platform === 'Lambda') {
     const { functionName, alias } = scenario.lambda!;

@@ -45,6 +45,15 @@ export async function startListeners(scenario: Scenario): Promise<EcsNetwork> {
   return { production, test, closers };
 }
 
+/** Production traffic: one request of the scenario's traffic through the production listener. */
+export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendRequest {
+  const traffic = scenario.traffic;
+  return async () => {
+    const r = await httpGet(net.production.port, traffic?.path ?? '/', traffic?.method ?? 'GET');
+    return { version: r.version ?? 'load balancer', failed: r.status >= 500 };
+  };
+}
+
 export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResources, app: AppHandler) {
   const scenario = run.scenario;
   const { current, target } = scenario.versions;
@@ -63,14 +72,8 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
   };
   let greenStarted = false;
 
-  const traffic = scenario.traffic;
-  const sendRequest: SendRequest = async () => {
-    const r = await httpGet(net.production.port, traffic?.path ?? '/', traffic?.method ?? 'GET');
-    return { version: r.version ?? 'load balancer', failed: r.status >= 500 };
-  };
-
   return {
-    sendRequest,
+    sendRequest: listenerRequests(net, scenario),
     /** Blue is running before the deployment starts. */
     startBlue: async (): Promise<void> => {
       const blue = await startTaskServer(versionInvoke(app, current, seededRandom(scenario.seed)), current.version);

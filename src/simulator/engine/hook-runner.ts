@@ -33,6 +33,22 @@ export async function loadHook(hook: ScenarioHook): Promise<HookHandler> {
   return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`, { fresh: true });
 }
 
+/** The Lambda context object a handler gets, its remaining time counting down to `deadline` (epoch ms). */
+export function lambdaContext(functionName: string, region: string, deadline: number) {
+  const requestId = randomUUID();
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `simulated/[$LATEST]${requestId.replaceAll('-', '')}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
 export async function invokeHook(
   handler: HookHandler,
   hook: ScenarioHook,
@@ -41,19 +57,7 @@ export async function invokeHook(
   opts: { captureOutput: boolean },
 ): Promise<HookInvocation> {
   const started = Date.now();
-  const deadline = started + hook.timeoutSeconds * 1000;
-  const requestId = randomUUID();
-  const context = {
-    functionName: hook.functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${aws.region}:123456789012:function:${hook.functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${hook.functionName}`,
-    logStreamName: `simulated/[$LATEST]${requestId.replaceAll('-', '')}`,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  const context = lambdaContext(hook.functionName, aws.region, started + hook.timeoutSeconds * 1000);
   const env: Record<string, string> = {
     ...hook.env,
     AWS_ENDPOINT_URL: aws.endpoint,

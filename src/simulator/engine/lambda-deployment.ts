@@ -38,6 +38,29 @@ export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandl
   });
 }
 
+/** Production traffic: one request of the scenario's traffic to the alias, through the world's invoke path. */
+export function aliasRequests(world: World, scenario: Scenario): SendRequest {
+  const { functionName, alias } = scenario.lambda!;
+  const traffic = scenario.traffic;
+  return async () => {
+    const out = await world.lambda.invoke({
+      functionName,
+      qualifier: alias,
+      payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', traffic?.path ?? '/')),
+    });
+    let failed = out.functionError !== undefined;
+    if (!failed) {
+      try {
+        const body: unknown = JSON.parse(out.payload);
+        failed = isWebResult(body) && body.statusCode >= 500;
+      } catch {
+        failed = true;
+      }
+    }
+    return { version: out.executedVersion, failed };
+  };
+}
+
 export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
   const scenario = run.scenario;
   const { functionName, alias } = scenario.lambda!;
@@ -52,25 +75,8 @@ export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
     run.emit({ type: 'traffic', listener: 'alias', targetWeight, currentVersion: current.version, targetVersion: target.version, ...(rollback ? { rollback } : {}) });
   };
 
-  const traffic = scenario.traffic;
   return {
-    sendRequest: async () => {
-      const out = await world.lambda.invoke({
-        functionName,
-        qualifier: alias,
-        payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', traffic?.path ?? '/')),
-      });
-      let failed = out.functionError !== undefined;
-      if (!failed) {
-        try {
-          const body: unknown = JSON.parse(out.payload);
-          failed = isWebResult(body) && body.statusCode >= 500;
-        } catch {
-          failed = true;
-        }
-      }
-      return { version: out.executedVersion, failed };
-    },
+    sendRequest: aliasRequests(world, scenario),
     run: async (routing) => {
       await run.hookEvent('BeforeAllowTraffic');
       await run.plainEvent('AllowTraffic', () => run.shiftTraffic(routing, (w) => setWeight(w)));
