@@ -13,6 +13,7 @@ import type { Settings } from './settings.js';
 import { timeoutSignal, untilAborted } from './util/abort.js';
 import { holdEventLoopUntil } from './util/keep-alive.js';
 import { clip } from './util/show.js';
+import { MAX_REASON_CHARS } from './engine/outcome.js';
 import { stdoutSink, verdictRecord, writeLine } from './verdict-log.js';
 import type {
   CheckOutcome,
@@ -29,6 +30,10 @@ import type {
 const FINAL_MARGIN_MS = 100;
 /** The least time kept for reporting, whatever reserveMs says (0 would leave none). */
 const MIN_RESERVE_MS = 500;
+/** The least time kept for reporting even when half the time left is less. */
+const REPORT_FLOOR_MS = 300;
+/** Lambda's longest timeout: a larger remaining time (or maxDurationMs) is a bug, and would overflow timers. */
+const MAX_LAMBDA_MS = 900_000;
 
 /**
  * When checks must stop: the Lambda end minus the reserve. The reserve is at
@@ -37,7 +42,9 @@ const MIN_RESERVE_MS = 500;
  */
 function checksDeadlineOf(inv: HookInvocation, reserveMs: number): number {
   const left = inv.lambdaEnd - Date.now();
-  return inv.lambdaEnd - Math.min(Math.max(reserveMs, MIN_RESERVE_MS), left / 2);
+  const reserve = Math.min(Math.max(reserveMs, MIN_RESERVE_MS), left / 2);
+  // With almost no time left, all of it goes to the report: half of 250 ms could not carry an attempt.
+  return inv.lambdaEnd - Math.min(left, Math.max(reserve, REPORT_FLOOR_MS));
 }
 
 /** One invocation between parsing its event and reporting its verdict. */
@@ -65,8 +72,9 @@ export interface ExternalOutcome {
  * begin() and complete() are called.
  */
 export function createHookRunner(given: HookOptions) {
-  validateHookOptions(given);
+  // Validate the snapshot that is used: a getter must not pass validation with one value and run with another.
   const options = ownOptions(given);
+  validateHookOptions(options);
   const sink = options.log ?? stdoutSink;
   // One registry per hook definition: a warm Lambda reuses its clients.
   // Frozen, so a check cannot swap `get` and send the report somewhere else.
@@ -130,7 +138,7 @@ export function createHookRunner(given: HookOptions) {
       checks: decision.checks,
       durationMs: Date.now() - inv.startedAt,
       reported: report.outcome !== 'failed',
-      reason: reportNote(decision.reason, report),
+      reason: clip(reportNote(decision.reason, report), MAX_VERDICT_REASON_CHARS),
       ...(Object.hasOwn(decision, 'bypass') ? { bypass: decision.bypass } : {}),
       // A duplicate is confirmed when CodeDeploy says the event already had a status.
       ...(decision.duplicate && report.outcome === 'already-completed' ? { duplicate: true } : {}),
@@ -184,6 +192,8 @@ export function createHookRunner(given: HookOptions) {
     try {
       specs = typeof options.checks === 'function' ? await untilAborted(Promise.resolve().then(() => (options.checks as ChecksBuilder)(ctx)), signal, () => new Error('the checks function did not return before the hook deadline')) : options.checks;
       validateCheckSpecs(specs);
+      // The same rule in every adapter: a middy handler alone is not a hook's checks.
+      if (specs.length === 0) return { status: 'Failed', reason: 'no checks ran: the checks function returned none, and a hook with nothing to check does not pass', checks: external ? [externalResult(external)] : [] };
     } catch (error) {
       const { name, message } = describeError(error);
       return { status: 'Failed', reason: `could not build the checks: ${name}: ${message}`, checks: [] };
@@ -252,7 +262,7 @@ export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass')
 type ChecksBuilder = (ctx: HookContext) => CheckSpec[] | Promise<CheckSpec[]>;
 
 function externalResult(e: ExternalOutcome): CheckResult {
-  return { name: e.name, state: e.outcome.state, reason: e.outcome.reason, enforced: true, durationMs: e.durationMs, attempts: 1, ...(e.outcome.details ? { details: e.outcome.details } : {}) };
+  return { name: e.name, state: e.outcome.state, reason: clip(e.outcome.reason, MAX_REASON_CHARS), enforced: true, durationMs: e.durationMs, attempts: 1, ...(e.outcome.details ? { details: e.outcome.details } : {}) };
 }
 
 function reportNote(reason: string, report: ReportResult): string {
@@ -264,7 +274,7 @@ function reportNote(reason: string, report: ReportResult): string {
 function remainingTime(context: LambdaContextLike | undefined, fallback: number): number {
   try {
     const ms = context?.getRemainingTimeInMillis?.();
-    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return Math.min(ms, MAX_LAMBDA_MS);
   } catch {
     // A broken context gets the fallback budget.
   }

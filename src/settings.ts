@@ -66,7 +66,10 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
     const reason = (o.bypass as { reason?: unknown } | null)?.reason;
     if (typeof reason !== 'string' || reason.trim() === '') throw new OptionsError('bypass.reason', 'is required: a bypass must say why');
   }
-  if (o.maxDurationMs !== undefined) positive('maxDurationMs', o.maxDurationMs);
+  if (o.maxDurationMs !== undefined) {
+    positive('maxDurationMs', o.maxDurationMs);
+    if ((o.maxDurationMs as number) > 900_000) throw new OptionsError('maxDurationMs', `must be at most 900000 (Lambda's 15 minutes), got ${show(o.maxDurationMs)}`);
+  }
   if (o.metricsNamespace !== undefined && (typeof o.metricsNamespace !== 'string' || o.metricsNamespace === '')) {
     throw new OptionsError('metricsNamespace', 'must be a non-empty string');
   }
@@ -84,6 +87,7 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
  * that must not hand the hook a `bypass`, a `log` sink or `clients`.
  */
 export function ownOptions(options: HookOptions): HookOptions {
+  if (typeof options !== 'object' || options === null) return options; // validateHookOptions says what is wrong
   const own = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(options)) own[key] = (options as unknown as Record<string, unknown>)[key];
   return own as unknown as HookOptions;

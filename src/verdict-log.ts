@@ -40,18 +40,38 @@ export function fitLine(record: Record<string, unknown>): string {
   const whole = JSON.stringify(record);
   if (Buffer.byteLength(whole) <= MAX_LINE_BYTES) return whole;
   const checks = Array.isArray(record.checks) ? (record.checks as Record<string, unknown>[]) : [];
-  const shrunk = checks.map((c) => ({
+  // Checks that did not pass first: when the list is cut, the ones that explain a Failed stay.
+  const ordered = [...checks.filter((c) => c.state !== 'passed'), ...checks.filter((c) => c.state === 'passed')];
+  const shrunk = ordered.map((c) => ({
     ...c,
     reason: typeof c.reason === 'string' ? clip(c.reason, 500) : c.reason,
     details: c.details === undefined ? undefined : { truncated: true, preview: clip(JSON.stringify(c.details) ?? '', 300) },
   }));
-  const base = { ...record, reason: typeof record.reason === 'string' ? clip(record.reason, 4000) : record.reason, lineTruncated: true };
+  const base = {
+    ...record,
+    reason: clipped(record.reason, 4000),
+    message: clipped(record.message, 1000),
+    ...(isObject(record.report) ? { report: { ...record.report, error: clipError(record.report.error) } } : {}),
+    ...(isObject(record.bypass) ? { bypass: { reason: clipped(record.bypass.reason, 1000) } } : {}),
+    lineTruncated: true,
+  };
   for (let kept = shrunk.length; ; kept = Math.floor(kept / 2)) {
     const omitted = shrunk.length - kept;
     const line = JSON.stringify({ ...base, checks: shrunk.slice(0, kept), ...(omitted > 0 ? { checksOmitted: omitted } : {}) });
-    if (Buffer.byteLength(line) <= MAX_LINE_BYTES || kept === 0) return line;
+    if (Buffer.byteLength(line) <= MAX_LINE_BYTES) return line;
+    if (kept === 0) break;
   }
+  // Whatever else was too large, these fields are small by construction.
+  return JSON.stringify({
+    level: record.level, message: clipped(record.message, 200), timestamp: record.timestamp, deploymentId: clipped(record.deploymentId, 200),
+    lifecycleEvent: record.lifecycleEvent, status: record.status, reason: clipped(record.reason, 2000), reported: record.reported,
+    lineTruncated: true, checksOmitted: checks.length,
+  });
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const clipped = (v: unknown, max: number): unknown => (typeof v === 'string' ? clip(v, max) : v);
+const clipError = (e: unknown): unknown => (isObject(e) ? { name: clipped(e.name, 200), message: clipped(e.message, 1000) } : e);
 
 function target(ctx: HookContext | undefined): Record<string, unknown> | undefined {
   if (!ctx) return undefined;

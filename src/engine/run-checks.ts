@@ -23,7 +23,12 @@ export async function runChecks(specs: CheckSpec[], env: CheckEnvironment, optio
   await runPool(lanes.length, options.concurrency, async (index) => {
     results[index] = await runLane(lanes[index]!, env, options);
   });
-  return results.flat();
+  // Every declared check has exactly one result, whatever the pool did: a missing one is an error, never a silent pass.
+  return lanes.flatMap((lane, i) => results[i] ?? lane.map((check) => unrun(check)));
+}
+
+function unrun(check: Check): CheckResult {
+  return { name: check.name, state: 'error', reason: 'the engine did not run this check', enforced: true, durationMs: 0, attempts: 0 };
 }
 
 async function runLane(lane: Check[], env: CheckEnvironment, options: EngineOptions): Promise<CheckResult[]> {

@@ -14,7 +14,6 @@ interface MiddyRequestLike {
   context: LambdaContextLike;
   response: unknown;
   error: unknown;
-  internal: Record<string, unknown>;
 }
 
 export interface MiddlewareLike {
@@ -23,15 +22,10 @@ export interface MiddlewareLike {
   onError: (request: MiddyRequestLike) => Promise<void>;
 }
 
-/** One invocation's state, kept on `request.internal` under this key. */
-const KEY = 'codedeploy-hooks.invocation';
-
 interface MiddyInvocation {
   hook: HookInvocation;
   handlerStartedAt: number;
-  deadlineTimer: NodeJS.Timeout;
-  /** Set once after, onError, the deadline timer or an early return has asked for the verdict. */
-  verdict?: Promise<HookVerdict>;
+  deadlineTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -50,23 +44,38 @@ interface MiddyInvocation {
  * HookVerdict instead of the early value. Middy gives a middleware no hook
  * before its own `before`: a middleware registered before this one that
  * returns early means the hook never saw the event (right for warm-up
- * pings, wrong for a CodeDeploy event, which then gets no report).
+ * pings, wrong for a CodeDeploy event, which then gets no report). A
+ * middleware registered before this one that throws from `before` still
+ * gets the event reported Failed (from `onError`).
+ *
+ * Not covered (middy gives a middleware no way to wait): a middleware
+ * registered after this one that throws from its own `onError` (middy then
+ * rejects at once; only the deadline timer would report, in a frozen
+ * sandbox), a `timeoutEarlyResponse` that returns instead of throwing
+ * (middy's default throws), and `streamifyResponse`.
  *
  * @example
  * export const handler = middy().use(codeDeployHook({ checks: [alarms({ fromDeploymentGroup: true })] })).handler(async () => {});
  */
+/** Which codeDeployHook owns a request: one per chain (a second one would shadow the first). */
+const owners = new WeakMap<object, object>();
+
 export function codeDeployHook(options: HookOptions): MiddlewareLike {
   const runner = createHookRunner(options);
+  const self = {};
+  // Per request, not request.internal: middy's `internal` plugin option shares that object across invocations.
+  const state = new WeakMap<object, MiddyInvocation>();
 
   function finish(inv: MiddyInvocation, outcome: CheckOutcome): Promise<HookVerdict> {
     clearTimeout(inv.deadlineTimer);
-    // complete() is memoized too; this keeps the first caller's handler outcome.
-    inv.verdict ??= runner.complete(inv.hook, { name: 'handler', outcome, durationMs: Date.now() - inv.handlerStartedAt } satisfies ExternalOutcome);
-    return inv.verdict;
+    // complete() is memoized: the first caller's handler outcome decides, later ones get the same verdict.
+    return runner.complete(inv.hook, { name: 'handler', outcome, durationMs: Date.now() - inv.handlerStartedAt } satisfies ExternalOutcome);
   }
 
   return {
     async before(request) {
+      if (owners.has(request)) throw new Error('codeDeployHook is registered twice in one middy chain: give one codeDeployHook all the checks');
+      owners.set(request, self);
       // A malformed event throws here: middy rethrows it, nothing is reported.
       const hook = runner.begin(request.event, request.context);
       // A handler still running at the hook deadline would leave no time to report: decide then.
@@ -76,20 +85,34 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
       );
       deadlineTimer.unref?.();
       const inv: MiddyInvocation = { hook, handlerStartedAt: Date.now(), deadlineTimer };
-      request.internal[KEY] = inv;
+      state.set(request, inv);
       reportOnEarlyReturn(request, inv, finish);
     },
     async after(request) {
-      const inv = request.internal[KEY] as MiddyInvocation | undefined;
+      const inv = state.get(request);
       if (!inv) return;
       request.response = await finish(inv, handlerOutcome(request.response));
     },
     async onError(request) {
-      const inv = request.internal[KEY] as MiddyInvocation | undefined;
-      if (!inv) return; // the event never parsed: let middy rethrow
+      let inv = state.get(request);
       const { name, message } = describeError(request.error);
+      if (!inv) {
+        // Our before never ran: a middleware registered before this one threw. A CodeDeploy event still gets its Failed.
+        if (owners.has(request)) return;
+        let hook: HookInvocation;
+        try {
+          hook = runner.begin(request.event, request.context);
+        } catch {
+          return; // not a CodeDeploy event (or malformed): let middy rethrow
+        }
+        owners.set(request, self);
+        inv = { hook, handlerStartedAt: Date.now() };
+        state.set(request, inv);
+        request.response = await finish(inv, { state: 'error', reason: `a middleware before codeDeployHook threw ${name}: ${message}` });
+        return;
+      }
       // If `after` already reported (a later middleware threw), this is the same verdict.
-      request.response = await finish(inv, { state: 'error', reason: `handler threw ${name}: ${message}` });
+      request.response = await finish(inv, { state: 'error', reason: `the handler or a middleware threw ${name}: ${message}` });
     },
   };
 }
@@ -109,18 +132,27 @@ function reportOnEarlyReturn(
   finish: (inv: MiddyInvocation, outcome: CheckOutcome) => Promise<HookVerdict>,
 ): void {
   let value: unknown = request.response;
-  let early: Promise<HookVerdict> | undefined;
+  let early: Promise<unknown> | undefined;
+  // Once settled, `response` reads as a plain value again (for middy's requestEnd and others).
+  const settleTo = (p: Promise<unknown>) => p.then((v) => ((value = v), (early = undefined), v));
   Object.defineProperty(request, 'response', {
     configurable: true,
     enumerable: true,
     get: () => early ?? value,
     set(next: unknown) {
       value = next;
-      if (early || inv.verdict || !Object.hasOwn(request, 'earlyResponse')) return;
-      early = finish(inv, {
-        state: 'failed',
-        reason: 'a middleware registered after codeDeployHook returned early, so the handler was skipped or its outcome never reached the hook',
-      });
+      if (early || !Object.hasOwn(request, 'earlyResponse')) return;
+      // Already deciding (deadline timer, or after/onError ran): keep the early value, but only once the report is done.
+      if (inv.hook.verdict) {
+        early = settleTo(inv.hook.verdict.then(() => next, () => next));
+        return;
+      }
+      early = settleTo(
+        finish(inv, {
+          state: 'failed',
+          reason: 'a middleware registered after codeDeployHook returned early, so the handler was skipped or its outcome never reached the hook',
+        }),
+      );
     },
   });
 }

@@ -4,5 +4,6 @@ export async function runPool(count: number, concurrency: number, worker: (index
   const lane = async () => {
     while (next < count) await worker(next++);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  // At least one lane: a concurrency below 1 must not silently run nothing.
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), count) }, lane));
 }

@@ -250,7 +250,7 @@ describe('Adapter: middy specifics', () => {
       throw new Error('smoke test exploded');
     })(EVENT, lambdaContext(10_000));
     expect(verdict.status).toBe('Failed');
-    expect(verdict.checks[0]).toMatchObject({ name: 'handler', state: 'error', reason: 'handler threw Error: smoke test exploded' });
+    expect(verdict.checks[0]).toMatchObject({ name: 'handler', state: 'error', reason: 'the handler or a middleware threw Error: smoke test exploded' });
     expect(reports(cd)).toHaveLength(1);
     cd.restore();
   });
