@@ -15,6 +15,18 @@ function request(r: EcsTestTrafficConfig['requests'][number]) {
   };
 }
 
+/** The same requests as the smoke suite (query, headers and body included) to both listeners. */
+function blueGreenComparison(config: EcsTestTrafficConfig) {
+  return http({
+    name: 'blue/green answers match',
+    // No listener: compare mode sends each request to both, production (blue) and test (green).
+    ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
+    requests: config.requests.map(request),
+    requestTimeoutMs: config.requestTimeoutMs,
+    compare: { ignoreFields: config.compareIgnoreFields },
+  });
+}
+
 export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] {
   const smoke = http({
     name: 'smoke suite through the test listener',
@@ -28,21 +40,11 @@ export function ecsTestTrafficChecks(config: EcsTestTrafficConfig): CheckSpec[] 
     requestTimeoutMs: config.requestTimeoutMs,
     ...(config.load ? { load: config.load } : {}),
   });
-  const checks: CheckSpec[] = [smoke];
-  if (config.compare) {
-    const compare = http({
-      name: 'blue/green answers match',
-      // No listener: compare mode sends each request to both, production (blue) and test (green).
-      ...(config.hostHeader ? { hostHeader: config.hostHeader } : {}),
-      // The same requests as the smoke suite (query, headers and body included).
-      requests: config.requests.map(request),
-      requestTimeoutMs: config.requestTimeoutMs,
-      compare: { ignoreFields: config.compareIgnoreFields },
-    });
-    // After the smoke suite, which waits for the green tasks to become healthy: compared
-    // any earlier, green tasks still starting would "differ" from blue.
-    checks[0] = { name: 'smoke suite, then blue/green comparison', sequence: [smoke, compare] };
-  }
+  const checks: CheckSpec[] = [
+    // The comparison comes after the smoke suite, which waits for the green tasks to become
+    // healthy: compared any earlier, green tasks still starting would "differ" from blue.
+    config.compare ? { name: 'smoke suite, then blue/green comparison', sequence: [smoke, blueGreenComparison(config)] } : smoke,
+  ];
   if (config.alarms.enabled) {
     checks.push(
       groupAlarms(config.alarms, 'deployment-group alarms not firing'),
