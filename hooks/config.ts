@@ -25,8 +25,14 @@ export interface SmokeRequest {
 export const EVENT_FORMATS = ['apigateway-rest', 'apigateway-http', 'function-url', 'alb', 'raw'] as const;
 export type EventFormat = (typeof EVENT_FORMATS)[number];
 export const INSUFFICIENT_DATA = ['pass', 'fail', 'inconclusive'] as const;
-export const COMPARE_MODES = ['enforce', 'observe', 'off'] as const;
+/** No mode is a YAML 1.1 boolean (`off`, `on`, `yes`, `no`, …), so an unquoted value survives cfn-lint and the SAM translator. */
+export const COMPARE_MODES = ['enforce', 'observe', 'disabled'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
+/**
+ * Other spellings of `disabled`: `off` was its name before, and YAML 1.1 loaders read an
+ * unquoted `off` as the boolean false, which reaches the function's environment as "false".
+ */
+export const COMPARE_MODE_ALIASES: Readonly<Record<string, CompareMode>> = { off: 'disabled', false: 'disabled' };
 
 function raw(env: Env, name: string): string | undefined {
   const value = env[PREFIX + name];
@@ -62,11 +68,14 @@ export function readBool(env: Env, name: string, fallback: boolean): boolean {
   return fail(name, 'must be true or false', value);
 }
 
-export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+/** One of `choices`, or an alias of one (aliases are listed in the error, after the choices). */
+export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T, aliases: Readonly<Record<string, T>> = {}): T {
   const value = raw(env, name);
   if (value === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(value)) fail(name, `must be one of ${choices.join(', ')}`, value);
-  return value as T;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  if (Object.hasOwn(aliases, value)) return aliases[value]!;
+  const also = Object.entries(aliases).map(([alias, choice]) => `${alias} means ${choice}`);
+  return fail(name, `must be one of ${choices.join(', ')}${also.length > 0 ? ` (${also.join(', ')})` : ''}`, value);
 }
 
 export function readList(env: Env, name: string): string[] {

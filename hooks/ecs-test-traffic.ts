@@ -1,8 +1,9 @@
 /**
  * ECS AfterAllowTestTraffic hook: runs an HTTP smoke suite through the test
  * listener (which CodeDeploy has pointed at the replacement task set), waiting
- * for the new tasks to become healthy first; optionally sends the same requests
- * to the production listener and compares the answers (blue vs green).
+ * for the new tasks to become healthy first; optionally, once the suite passed,
+ * sends the same requests to the production and the test listener and compares
+ * the answers (blue vs green).
  *
  * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_HTTP_REQUESTS        JSON list, default [{"path":"/health","expectStatus":200}]

@@ -6,13 +6,13 @@
  * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_BAKE_DURATION_MS, _BAKE_INTERVAL_MS, _BAKE_INITIAL_DELAY_MS
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
- *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | off (default observe)
+ *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | disabled (default observe; off and false mean disabled)
  *   CODEDEPLOY_HOOKS_COMPARE_CONFIDENCE, _COMPARE_MIN_REQUESTS, _COMPARE_LOOKBACK_MS
  */
 import { defineHook } from '../src/index.js';
 import { postTrafficChecks } from './checks/post-traffic.js';
 import { OptionsError } from '../src/errors.js';
-import { COMPARE_MODES, readAlarms, readBake, readChoice, readInt, readNumber, type AlarmConfig, type BakeConfig, type CompareMode, type Env } from './config.js';
+import { COMPARE_MODE_ALIASES, COMPARE_MODES, readAlarms, readBake, readChoice, readInt, readNumber, type AlarmConfig, type BakeConfig, type CompareMode, type Env } from './config.js';
 
 export interface PostTrafficConfig {
   bake: BakeConfig;
@@ -25,7 +25,7 @@ export function postTrafficConfig(env: Env): PostTrafficConfig {
     bake: readBake(env),
     alarms: readAlarms(env),
     compare: {
-      mode: readChoice(env, 'COMPARE', COMPARE_MODES, 'observe'),
+      mode: readChoice(env, 'COMPARE', COMPARE_MODES, 'observe', COMPARE_MODE_ALIASES),
       confidence: readNumber(env, 'COMPARE_CONFIDENCE', 0.95, { min: 0.5, max: 0.9999 }),
       minRequests: readInt(env, 'COMPARE_MIN_REQUESTS', 50, { min: 1 }),
       lookbackMs: readInt(env, 'COMPARE_LOOKBACK_MS', 600_000, { min: 60_000, max: 86_400_000 }),

@@ -13,7 +13,7 @@ export function postTrafficChecks(config: PostTrafficConfig): CheckSpec[] {
     const watch = groupAlarms(config.alarms, 'deployment-group alarms', true);
     checks.push(bakeOf([watch], config.bake, 'bake on alarms'));
   }
-  if (config.compare.mode !== 'off') {
+  if (config.compare.mode !== 'disabled') {
     checks.push(
       compareVersions({
         name: 'new version vs old version',

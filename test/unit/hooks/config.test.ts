@@ -40,7 +40,8 @@ describe('hook env readers', () => {
     [() => readInt({ CODEDEPLOY_HOOKS_BAKE_DURATION_MS: '2m' }, 'BAKE_DURATION_MS', 0), 'CODEDEPLOY_HOOKS_BAKE_DURATION_MS', /whole number, got "2m"/],
     [() => readInt({ CODEDEPLOY_HOOKS_N: '11' }, 'N', 0, { max: 10 }), 'CODEDEPLOY_HOOKS_N', /between 0 and 10/],
     [() => readBool({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'maybe' }, 'CHECK_ALARMS', true), 'CODEDEPLOY_HOOKS_CHECK_ALARMS', /true or false/],
-    [() => readChoice({ CODEDEPLOY_HOOKS_COMPARE: 'always' }, 'COMPARE', ['enforce', 'observe', 'off'], 'observe'), 'CODEDEPLOY_HOOKS_COMPARE', /one of enforce, observe, off/],
+    [() => readChoice({ CODEDEPLOY_HOOKS_X: 'c' }, 'X', ['a', 'b'], 'a'), 'CODEDEPLOY_HOOKS_X', /must be one of a, b, got "c"$/],
+    [() => readChoice({ CODEDEPLOY_HOOKS_X: 'c' }, 'X', ['a', 'b'], 'a', { z: 'b' }), 'CODEDEPLOY_HOOKS_X', /must be one of a, b \(z means b\), got "c"$/],
     [() => readUrl({ CODEDEPLOY_HOOKS_HTTP_BASE_URL: 'ftp://x' }, 'HTTP_BASE_URL'), 'CODEDEPLOY_HOOKS_HTTP_BASE_URL', /http\(s\) URL/],
     [() => readRequests({ CODEDEPLOY_HOOKS_PAYLOADS: '{bad' }, 'PAYLOADS', []), 'CODEDEPLOY_HOOKS_PAYLOADS', /JSON array/],
     [() => readRequests({ CODEDEPLOY_HOOKS_PAYLOADS: '[]' }, 'PAYLOADS', []), 'CODEDEPLOY_HOOKS_PAYLOADS', /non-empty/],
@@ -73,11 +74,30 @@ describe('hook configurations', () => {
   });
 
   it('refuse a post-traffic hook that would check nothing', () => {
-    expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'off' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'disabled' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
     // observe-only comparison is not enforced either, so the hook could never fail
     expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
     expect(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'enforce' })).not.toThrow();
     expect(errorOf(() => ecsPostTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+  });
+
+  it.each([
+    ['enforce', 'enforce'],
+    ['observe', 'observe'],
+    ['disabled', 'disabled'],
+    // The old name, and what a YAML 1.1 loader makes of it unquoted.
+    ['off', 'disabled'],
+    ['false', 'disabled'],
+  ])('read CODEDEPLOY_HOOKS_COMPARE=%s as %s', (value, mode) => {
+    expect(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: value }).compare.mode).toBe(mode);
+  });
+
+  it.each(['true', 'no', 'Off', 'always', 'constructor', 'toString'])('refuse CODEDEPLOY_HOOKS_COMPARE=%s, naming the variable and the allowed values', (value) => {
+    const error = errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: value }));
+    expect(error.field).toBe('CODEDEPLOY_HOOKS_COMPARE');
+    expect(error.message).toBe(
+      `invalid option CODEDEPLOY_HOOKS_COMPARE: must be one of enforce, observe, disabled (off means disabled, false means disabled), got ${JSON.stringify(value)}`,
+    );
   });
 
   it('reads the ECS load settings only when a load is asked for', () => {
@@ -111,6 +131,11 @@ describe('hook modules', () => {
   ])('%s fails to load with an error naming %s when it is invalid', async (hook, variable, value) => {
     vi.stubEnv(variable, value);
     await expect(LOAD[hook]!()).rejects.toThrow(variable);
+  });
+
+  it('post-traffic fails to load on a compare mode it does not know, listing the allowed ones', async () => {
+    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'true');
+    await expect(LOAD['post-traffic']!()).rejects.toThrow('invalid option CODEDEPLOY_HOOKS_COMPARE: must be one of enforce, observe, disabled');
   });
 
   it.each(['pre-traffic', 'post-traffic', 'ecs-test-traffic', 'ecs-post-traffic'])('%s loads with no configuration and exports a handler', async (hook) => {

@@ -136,6 +136,9 @@ describe('hooks/post-traffic.ts', () => {
     ]);
     const [enforced] = postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'enforce' }));
     expect(enforced && 'sequence' in enforced ? enforced.sequence[1]!.enforce : undefined).toBe(true);
+    expect(postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'disabled' }))).toHaveLength(1);
+    // What YAML 1.1 makes of an unquoted `off`, and the old name: both leave the comparison out as well.
+    expect(postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'false' }))).toHaveLength(1);
     expect(postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'off' }))).toHaveLength(1);
   });
 
@@ -154,7 +157,7 @@ describe('hooks/post-traffic.ts', () => {
 
   it('fails when an alarm fires during the bake', async () => {
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '0');
-    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'off');
+    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'disabled');
     codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { AfterAllowTraffic: 'InProgress' } });
     alarmsIn('ALARM');
     const { handler } = await LOAD.post();
@@ -165,7 +168,7 @@ describe('hooks/post-traffic.ts', () => {
   it('fails, saying how far the bake got, when the bake does not fit in the Lambda time left', async () => {
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '60000');
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_INTERVAL_MS', '1000');
-    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'off');
+    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'disabled');
     codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { AfterAllowTraffic: 'InProgress' } });
     alarmsIn('OK');
     const { handler } = await LOAD.post();
