@@ -119,14 +119,15 @@ function fakeCodeDeploy(faults: Fault[]) {
   const error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
   const send = (command: unknown): Promise<unknown> => {
     const f = faults[n++ % faults.length] ?? 'ok';
+    // A report call counts when it is sent (its answer may come after the hook gave up on it).
+    const call = command instanceof PutLifecycleEventHookExecutionStatusCommand ? { status: command.input.status, at: Date.now(), accepted: false } : undefined;
+    if (call) calls.push(call);
     const answer = (): unknown => {
-      if (command instanceof PutLifecycleEventHookExecutionStatusCommand) {
-        const call = { status: command.input.status, at: Date.now(), accepted: false };
-        calls.push(call);
+      if (call) {
         if (f === 'throttle') throw error('ThrottlingException', 400);
         if (f === '500') throw error('InternalFailure', 500);
         if (f === 'already-completed' || recorded !== undefined) throw error('LifecycleEventAlreadyCompletedException', 400);
-        recorded = command.input.status;
+        recorded = call.status;
         call.accepted = true;
         return {};
       }
@@ -153,22 +154,42 @@ const caseArb = fc.record({
   budgetMs: fc.integer({ min: 1000, max: 20_000 }),
   adapter: fc.constantFrom('defineHook', 'middy'),
   handlerReturns: fc.oneof(fc.constant(undefined), anyValue, fc.record({ state: fc.constantFrom('passed', 'failed', 'error'), reason: fc.option(fc.string()) })),
+  handlerThrows: fc.boolean(),
+  handlerDelayMs: fc.integer({ min: 0, max: 20_000 }),
+  /** Another middleware in the chain (middy only), and where. */
+  extra: fc.constantFrom('none', 'after:before-returns', 'after:after-returns', 'after:before-throws', 'before:before-throws', 'after:after-throws'),
 });
+
+type Extra = 'none' | 'after:before-returns' | 'after:after-returns' | 'after:before-throws' | 'before:before-throws' | 'after:after-throws';
+
+function middleware(extra: Extra): object | undefined {
+  if (extra === 'none') return undefined;
+  const phase = extra.split(':')[1]!;
+  const act = phase.endsWith('returns') ? async () => ({ statusCode: 204 }) : async () => { throw new Error('middleware exploded'); };
+  return phase.startsWith('before') ? { before: act } : { after: act };
+}
 
 describe('Fuzz: verdicts under random checks, faults and budgets (fake clock)', () => {
   it('never a wrong Succeeded, at most one accepted report, a verdict before the deadline', async () => {
     await fc.assert(
-      fc.asyncProperty(caseArb, async ({ checks, faults, budgetMs, adapter, handlerReturns }) => {
+      fc.asyncProperty(caseArb, async ({ checks, faults, budgetMs, adapter, handlerReturns, handlerThrows, handlerDelayMs, extra }) => {
         vi.useFakeTimers({ now: 1_800_000_000_000 });
         try {
           const { client, calls } = fakeCodeDeploy(faults);
           // An empty static list is refused when the hook is defined; a builder returning none must fail the run.
           const timing: Timing = new Map();
           const options = { checks: checks.length > 0 ? checks.map((c, i) => makeCheck(c, i, timing)) : () => [], clients: { codeDeploy: client }, log: () => {}, resolveRetry: { attempts: 3, delayMs: 200 } };
-          const handler =
-            adapter === 'middy'
-              ? (middy({ timeoutEarlyInMillis: 0 }).use(codeDeployHook(options)).handler(async () => handlerReturns) as unknown as (e: unknown, c: unknown) => Promise<HookVerdict>)
-              : defineHook(options);
+          const userHandler = async () => {
+            await new Promise((r) => setTimeout(r, handlerDelayMs));
+            if (handlerThrows) throw new Error('handler exploded');
+            return handlerReturns;
+          };
+          const other = middleware(extra);
+          let chain = middy({ timeoutEarlyInMillis: 0 });
+          if (other && extra.startsWith('before:')) chain = chain.use(other as never);
+          chain = chain.use(codeDeployHook(options));
+          if (other && extra.startsWith('after:')) chain = chain.use(other as never);
+          const handler = adapter === 'middy' ? (chain.handler(userHandler) as unknown as (e: unknown, c: unknown) => Promise<HookVerdict>) : defineHook(options);
           const end = Date.now() + budgetMs;
           let verdict: HookVerdict | undefined;
           let settledAt: number | undefined;
@@ -176,10 +197,17 @@ describe('Fuzz: verdicts under random checks, faults and budgets (fake clock)', 
             verdict = v;
             settledAt = Date.now();
           });
-          while (settledAt === undefined && Date.now() < end + 1000) await vi.advanceTimersByTimeAsync(50);
+          // A middy handler still running at the deadline keeps middy's promise open (the report went out at the
+          // deadline; Lambda then ends the invocation): wait for it, and hold middy to "before the end" only when it finished early.
+          const handlerEnd = Date.now() + (adapter === 'middy' ? handlerDelayMs : 0);
+          while (settledAt === undefined && Date.now() < Math.max(end, handlerEnd) + 1000) await vi.advanceTimersByTimeAsync(50);
           expect(settledAt, 'the handler settled').toBeDefined();
           await running;
-          expect(settledAt!).toBeLessThan(end);
+          const finishedEarly = adapter === 'defineHook' || handlerDelayMs < budgetMs / 4;
+          for (const call of calls) expect(call.at, 'every report call before the end').toBeLessThan(end);
+          // A middy chain may answer with another middleware's value; the verdict is then read from the report.
+          verdict = typeof verdict === 'object' && verdict !== null && 'status' in verdict ? verdict : ({ status: calls[0]?.status ?? 'Failed', checks: [] } as unknown as HookVerdict);
+          if (finishedEarly) expect(settledAt!).toBeLessThan(end);
 
           const accepted = calls.filter((c) => c.accepted);
           expect(accepted.length).toBeLessThanOrEqual(1);
@@ -187,7 +215,8 @@ describe('Fuzz: verdicts under random checks, faults and budgets (fake clock)', 
           if (accepted[0]) expect(accepted[0].status).toBe(verdict!.status);
 
           const enforced = checks.filter((c) => c.enforce !== false);
-          const handlerPasses = adapter === 'defineHook' || handlerReturns === undefined || (typeof handlerReturns === 'object' && handlerReturns !== null && (handlerReturns as { state?: unknown }).state === 'passed');
+          const returnsPass = handlerReturns === undefined || (typeof handlerReturns === 'object' && handlerReturns !== null && (handlerReturns as { state?: unknown }).state === 'passed');
+          const handlerPasses = adapter === 'defineHook' || (returnsPass && !handlerThrows && extra === 'none');
           if (verdict!.status === 'Succeeded' || accepted[0]?.status === 'Succeeded') {
             expect(enforced.every(canPass), 'every enforced check truly passes').toBe(true);
             expect(handlerPasses, 'the middy handler passed').toBe(true);
