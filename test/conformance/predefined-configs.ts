@@ -1,0 +1,36 @@
+/**
+ * The predefined CodeDeploy deployment configurations as the CodeDeploy User
+ * Guide lists them ("Working with deployment configurations": EC2/on-premises,
+ * Amazon ECS and AWS Lambda tables), written out here independently of the
+ * emulator's own list so a missing one is caught.
+ */
+export const PREDEFINED_CONFIGS: ReadonlyArray<{ name: string; platform: 'Server' | 'ECS' | 'Lambda' }> = [
+  ...['AllAtOnce', 'HalfAtATime', 'OneAtATime'].map((n) => ({ name: `CodeDeployDefault.${n}`, platform: 'Server' as const })),
+  ...['ECSLinear10PercentEvery1Minutes', 'ECSLinear10PercentEvery3Minutes', 'ECSCanary10Percent5Minutes', 'ECSCanary10Percent15Minutes', 'ECSAllAtOnce']
+    .map((n) => ({ name: `CodeDeployDefault.${n}`, platform: 'ECS' as const })),
+  ...['LambdaCanary10Percent5Minutes', 'LambdaCanary10Percent10Minutes', 'LambdaCanary10Percent15Minutes', 'LambdaCanary10Percent30Minutes',
+    'LambdaLinear10PercentEvery1Minute', 'LambdaLinear10PercentEvery2Minutes', 'LambdaLinear10PercentEvery3Minutes', 'LambdaLinear10PercentEvery10Minutes',
+    'LambdaAllAtOnce'].map((n) => ({ name: `CodeDeployDefault.${n}`, platform: 'Lambda' as const })),
+];
+
+/** The lines of a Lambda `LogType: Tail` log (decoded), in the runtime's format. */
+export const LAMBDA_LOG = {
+  start: /^START RequestId: ([0-9a-f-]{36}) Version: (\S+)$/,
+  end: /^END RequestId: ([0-9a-f-]{36})$/,
+  report: /^REPORT RequestId: ([0-9a-f-]{36})\tDuration: \d+\.\d{2} ms\tBilled Duration: \d+ ms\tMemory Size: \d+ MB\tMax Memory Used: \d+ MB\t?$/,
+};
+
+/**
+ * Checks a decoded log tail: START, the function's own lines, END and REPORT,
+ * all with one RequestId (and that id, when given). Returns the function's lines.
+ */
+export function lambdaLogLines(log: string, requestId?: string): { requestId: string; version: string; output: string[]; report: string } {
+  const lines = log.replace(/\n$/, '').split('\n');
+  const start = LAMBDA_LOG.start.exec(lines[0] ?? '');
+  const end = LAMBDA_LOG.end.exec(lines[lines.length - 2] ?? '');
+  const report = LAMBDA_LOG.report.exec(lines[lines.length - 1] ?? '');
+  if (!start || !end || !report) throw new Error(`not a Lambda log tail (START … END … REPORT):\n${log}`);
+  const ids = new Set([start[1], end[1], report[1], ...(requestId ? [requestId] : [])]);
+  if (ids.size !== 1) throw new Error(`the log's RequestIds differ: ${[...ids].join(', ')}`);
+  return { requestId: start[1]!, version: start[2]!, output: lines.slice(1, -2), report: lines[lines.length - 1]! };
+}
