@@ -8,7 +8,8 @@ import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Emulator } from '../../src/simulator/emulator/index.js';
 import { buildFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
-import { PREDEFINED_CONFIGS, lambdaLogLines } from './predefined-configs.js';
+import { lambdaLogLines } from './lambda-log.js';
+import { PREDEFINED_CONFIGS } from './predefined-configs.js';
 
 /**
  * boto3, as a hook written in Python uses it (tools/boto3-calls.py): its own
