@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,25 +7,32 @@ import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Emulator } from '../../src/simulator/emulator/index.js';
 import { buildFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
+import { lambdaLogLines } from './lambda-log.js';
+import { PREDEFINED_CONFIGS } from './predefined-configs.js';
 
 /**
  * The AWS CLI (v1, botocore) is a client nobody here wrote: its serializers
  * and parsers check the emulator's wire formats independently of the JS SDK.
- * The CLI must run asynchronously (execFile) so the in-process emulator can answer.
+ * Debian's `awscli` package (v2.9, at /usr/bin/aws) is checked too where it is
+ * installed: its older botocore speaks the query protocol (XML) to CloudWatch.
+ * The CLIs must run asynchronously (execFile) so the in-process emulator can answer.
  */
 
 const INSTALL = 'install the AWS CLI (pip install awscli)';
+const DEBIAN_AWS = '/usr/bin/aws';
+const DEBIAN_INSTALL = "install Debian's awscli package (apt-get install awscli)";
 
-function hasAwsCli(): boolean {
+/** The CLI's `--version` line, or undefined when it cannot run. */
+function cliVersion(bin: string): string | undefined {
   try {
-    execFileSync('aws', ['--version'], { stdio: 'ignore', timeout: 15_000 });
-    return true;
+    return execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-const available = hasAwsCli();
+const available = cliVersion('aws') !== undefined;
+const debianV2 = /^aws-cli\/2\..*debian/.test(cliVersion(DEBIAN_AWS) ?? '');
 const mustRun = process.env.CI === 'true';
 
 interface CliResult {
@@ -40,9 +47,14 @@ let f: Fixture;
 let dir: string;
 
 function aws(args: string[]): Promise<CliResult> {
+  return runCli('aws', args);
+}
+
+function runCli(bin: string, args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile('aws', [...args, '--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json'], {
-      timeout: 15_000,
+    execFile(bin, [...args, '--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json'], {
+      timeout: 30_000,
+      maxBuffer: 16 * 1024 * 1024,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: dir,
@@ -193,9 +205,89 @@ describe.skipIf(!available)(`AWS CLI conformance (skipped when missing: ${INSTAL
     expect(alias.json).toMatchObject({ Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1 } } });
     expect(fn.json.Configuration).toMatchObject({ FunctionName: 'shop-api', Version: '2' });
     expect(invoke.json).toMatchObject({ StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '2' });
-    expect(Buffer.from(invoke.json.LogResult, 'base64').toString()).toContain('ERROR boom');
+    expect(lambdaLogLines(Buffer.from(invoke.json.LogResult, 'base64').toString())).toMatchObject({ version: '2', output: ['ERROR boom'] });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ errorMessage: 'boom', errorType: 'Error' });
     expect(missing.stderr).toContain('ListenerNotFound');
     expect(ghost.stderr).toContain('ResourceNotFoundException');
+  });
+
+  it('as clients send it: put-metric-data over 10 KB gzip-compressed, Server configs, a bad --next-token', async () => {
+    const data = join(dir, 'bulk.json');
+    writeFileSync(data, JSON.stringify(bulkMetricData('CliBulk')));
+    const [put, badToken, ...configs] = await Promise.all([
+      aws(['cloudwatch', 'put-metric-data', '--namespace', 'Cli', '--metric-data', `file://${data}`, '--debug']),
+      aws(['deploy', 'list-deployments', '--next-token', 'bogus']),
+      ...PREDEFINED_CONFIGS.filter((c) => c.platform === 'Server').map((c) => aws(['deploy', 'get-deployment-config', '--deployment-config-name', c.name])),
+    ]);
+    expect(put.code, put.stderr.slice(-2000)).toBe(0);
+    expect(put.stderr).toMatch(/content-encoding:gzip/i);
+    expect(bulkSum(emu, 'Cli', 'CliBulk', 'endpoint-150')).toEqual([150 + 3]);
+    expect(badToken.code).not.toBe(0);
+    expect(badToken.stderr).toContain('InvalidNextTokenException');
+    expect(configs.map((c) => [c.json?.deploymentConfigInfo?.deploymentConfigName, c.json?.deploymentConfigInfo?.computePlatform]))
+      .toEqual(PREDEFINED_CONFIGS.filter((c) => c.platform === 'Server').map((c) => [c.name, 'Server']));
+  });
+});
+
+/** 200 data points: over the 10 KB at which the SDKs start compressing. */
+function bulkMetricData(metricName: string): unknown[] {
+  const data = Array.from({ length: 200 }, (_, i) => ({ MetricName: metricName, Dimensions: [{ Name: 'Api', Value: `endpoint-${i}` }], Values: [i, 1], Counts: [1, 3] }));
+  expect(JSON.stringify(data).length).toBeGreaterThan(10_240);
+  return data;
+}
+
+function bulkSum(e: Emulator, namespace: string, metricName: string, api: string): number[] {
+  return e.world.cloudWatch.getMetricData({
+    StartTime: Date.now() - 300_000, EndTime: Date.now() + 60_000,
+    MetricDataQueries: [{ Id: 's', MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: [{ Name: 'Api', Value: api }] }, Period: 3600, Stat: 'Sum' } }],
+  }).MetricDataResults[0]!.Values;
+}
+
+describe.skipIf(!debianV2)(`Debian's AWS CLI v2, query protocol to CloudWatch (skipped when missing: ${DEBIAN_INSTALL})`, () => {
+  const debian = (args: string[]) => runCli(DEBIAN_AWS, args);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cdh-cli2-'));
+    f = buildFixture();
+    emu = await startEmulator({ world: f.world });
+  });
+
+  afterAll(async () => {
+    await emu?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('cloudwatch over the query protocol: a bulk put, describe, and XML errors it parses (413, validation, another service)', async () => {
+    const data = join(dir, 'bulk.json');
+    writeFileSync(data, JSON.stringify(bulkMetricData('DebBulk')));
+    const prefix = join(dir, 'prefix.txt');
+    writeFileSync(prefix, 'x'.repeat(7 * 1024 * 1024));
+    const [put, alarms, invalid, tooLarge, sns] = await Promise.all([
+      debian(['cloudwatch', 'put-metric-data', '--namespace', 'Deb', '--metric-data', `file://${data}`, '--debug']),
+      debian(['cloudwatch', 'describe-alarms', '--alarm-names', 'shop-api-errors']),
+      debian(['cloudwatch', 'describe-alarms', '--max-records', '101']),
+      debian(['cloudwatch', 'describe-alarms', '--alarm-name-prefix', `file://${prefix}`]),
+      debian(['sns', 'list-topics']),
+    ]);
+    expect(put.code, put.stderr.slice(-2000)).toBe(0);
+    expect(put.stderr).toMatch(/application\/x-www-form-urlencoded/);
+    expect(bulkSum(emu, 'Deb', 'DebBulk', 'endpoint-7')).toEqual([7 + 3]);
+    expect(alarms.json.MetricAlarms.map((a: { AlarmName: string }) => a.AlarmName)).toEqual(['shop-api-errors']);
+    expect(invalid.stderr).toContain('(ValidationError)');
+    expect(tooLarge.code).not.toBe(0);
+    expect(tooLarge.stderr).toContain('(RequestEntityTooLargeException)');
+    expect(sns.code).not.toBe(0);
+    expect(sns.stderr).toContain('(InvalidAction)');
+  });
+
+  it('deploy and lambda: a bad --next-token, the Lambda log tail', async () => {
+    const out = join(dir, 'invoke-out.json');
+    const [badToken, invoke] = await Promise.all([
+      debian(['deploy', 'list-deployments', '--next-token', 'bogus']),
+      debian(['lambda', 'invoke', '--function-name', 'shop-api', '--qualifier', '1', '--log-type', 'Tail', '--payload', '{}', '--cli-binary-format', 'raw-in-base64-out', out]),
+    ]);
+    expect(badToken.stderr).toContain('InvalidNextTokenException');
+    expect(invoke.code, invoke.stderr).toBe(0);
+    expect(lambdaLogLines(Buffer.from(invoke.json.LogResult, 'base64').toString())).toMatchObject({ version: '1', output: ['hello from 1'] });
   });
 });

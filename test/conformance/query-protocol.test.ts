@@ -27,7 +27,7 @@ function hasBotocore(): boolean {
 const available = hasBotocore();
 
 interface Call { service: 'cloudwatch' | 'elbv2'; operation: string; params?: Record<string, unknown> }
-interface Result { status: number; body: any } // botocore's parsed XML, untyped; assertions check its shape
+interface Result { status: number; body: any; contentEncoding: string | null } // botocore's parsed XML, untyped; assertions check its shape
 
 let emu: Emulator;
 let f: Fixture;
@@ -78,7 +78,7 @@ describe.skipIf(!available)(`CloudWatch and ELBv2 query protocol with botocore (
       { service: 'cloudwatch', operation: 'DescribeAlarms', params: { NextToken: 'nope' } },
       { service: 'cloudwatch', operation: 'PutMetricData', params: { Namespace: 'AWS/Lambda', MetricData: [{ MetricName: 'x', Value: 1 }] } },
     ]);
-    for (const ok of [putData, putAlarm, setState]) expect(ok).toEqual({ status: 200, body: {} });
+    for (const ok of [putData, putAlarm, setState]) expect(ok).toMatchObject({ status: 200, body: {} });
     expect(f.world.cloudWatch.metricAlarms.get('orders-latency')).toMatchObject({ ExtendedStatistic: 'p90', Period: 60, Threshold: 500 });
     expect(alarms!.body.MetricAlarms.map((a: { AlarmName: string; StateValue: string }) => [a.AlarmName, a.StateValue])).toEqual([
       ['orders-latency', 'INSUFFICIENT_DATA'], ['shop-api-errors', 'ALARM'],
@@ -94,6 +94,20 @@ describe.skipIf(!available)(`CloudWatch and ELBv2 query protocol with botocore (
     expect(tooMany).toMatchObject({ status: 400, body: { Error: { Code: 'ValidationError', Type: 'Sender' } } });
     expect(badToken).toMatchObject({ status: 400, body: { Error: { Code: 'InvalidNextToken' } } });
     expect(reserved).toMatchObject({ status: 400, body: { Error: { Code: 'InvalidParameterValue' } } });
+  });
+
+  it('decodes a PutMetricData over 10 KB that botocore sends gzip-compressed', async () => {
+    const timestamp = new Date(Date.now() - 20_000).toISOString();
+    const MetricData = Array.from({ length: 150 }, (_, i) => ({ MetricName: 'QueryBulk', Dimensions: [{ Name: 'Api', Value: `endpoint-${i}` }], Values: [i], Counts: [2], Timestamp: timestamp }));
+    const [put, data] = await run([
+      { service: 'cloudwatch', operation: 'PutMetricData', params: { Namespace: 'QueryBulk', MetricData } },
+      { service: 'cloudwatch', operation: 'GetMetricData', params: {
+        StartTime: new Date(Date.now() - 120_000).toISOString(), EndTime: new Date(Date.now() + 60_000).toISOString(),
+        MetricDataQueries: [{ Id: 's', MetricStat: { Metric: { Namespace: 'QueryBulk', MetricName: 'QueryBulk', Dimensions: [{ Name: 'Api', Value: 'endpoint-149' }] }, Period: 300, Stat: 'Sum' } }],
+      } },
+    ]);
+    expect(put).toEqual({ status: 200, body: {}, contentEncoding: 'gzip' });
+    expect(data!.body.MetricDataResults[0].Values).toEqual([298]);
   });
 
   it('serves ELBv2 in XML and its errors', async () => {

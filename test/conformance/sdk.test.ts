@@ -17,6 +17,8 @@ import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Emulator } from '../../src/simulator/emulator/index.js';
 import { buildFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
+import { lambdaLogLines } from './lambda-log.js';
+import { PREDEFINED_CONFIGS } from './predefined-configs.js';
 
 let emu: Emulator;
 let f: Fixture;
@@ -137,6 +139,22 @@ describe('CodeDeploy (awsJson1_1) with @aws-sdk/client-codedeploy', () => {
     expect(emu.world.callsTo('codedeploy', 'PutLifecycleEventHookExecutionStatus')).toHaveLength(5);
   });
 
+  it('answers GetDeploymentConfig for every predefined configuration', async () => {
+    const infos = await Promise.all(PREDEFINED_CONFIGS.map(async ({ name }) =>
+      (await cd.send(new GetDeploymentConfigCommand({ deploymentConfigName: name }))).deploymentConfigInfo!));
+    expect(infos.map((i) => [i.deploymentConfigName, i.computePlatform])).toEqual(PREDEFINED_CONFIGS.map((c) => [c.name, c.platform]));
+    expect(infos.find((i) => i.deploymentConfigName === 'CodeDeployDefault.HalfAtATime')?.minimumHealthyHosts).toEqual({ type: 'FLEET_PERCENT', value: 50 });
+    expect(infos.find((i) => i.deploymentConfigName === 'CodeDeployDefault.ECSCanary10Percent15Minutes')?.trafficRoutingConfig)
+      .toEqual({ type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 15 } });
+  });
+
+  it('rejects a nextToken it never issued with InvalidNextTokenException', async () => {
+    expect(await errorOf(cd.send(new ListDeploymentsCommand({ nextToken: 'bogus' })))).toMatchObject({ name: 'InvalidNextTokenException', status: 400 });
+    expect((await errorOf(cd.send(new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'web-dg', nextToken: 'x' })))).name).toBe('InvalidNextTokenException');
+    expect((await errorOf(cd.send(new ListDeploymentGroupsCommand({ applicationName: 'web', nextToken: 'x' })))).name).toBe('InvalidNextTokenException');
+    expect((await cd.send(new ListDeploymentsCommand({}))).deployments).toContain(f.ecsDeploymentId);
+  });
+
   it('StopDeployment stops a running deployment and rejects a finished one', async () => {
     const d = f.world.codeDeploy.createDeployment({ applicationName: 'shop-api', deploymentGroupName: 'shop-api-dg', lambdaTarget: { functionName: 'shop-api', functionAlias: 'live', currentVersion: '1', targetVersion: '2' } });
     const out = await cd.send(new StopDeploymentCommand({ deploymentId: d.deploymentId }));
@@ -197,6 +215,28 @@ describe('CloudWatch (awsJson1_0, query-compatible) with @aws-sdk/client-cloudwa
     expect((await errorOf(cw.send(new DescribeAlarmsCommand({ AlarmNames: ['a'], AlarmNamePrefix: 'a' })))).name).toBe('InvalidParameterCombinationException');
   });
 
+  it('accepts PutMetricData over 10 KB, which the SDK sends gzip-compressed', async () => {
+    const client = new CloudWatchClient({ endpoint: emu.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const sent: Array<string | undefined> = [];
+    client.middlewareStack.add((next) => async (args) => {
+      sent.push((args.request as { headers?: Record<string, string> }).headers?.['content-encoding']);
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'recordContentEncoding' });
+    const timestamp = new Date(Date.now() - 20_000);
+    const MetricData = Array.from({ length: 200 }, (_, i) => ({
+      MetricName: 'BulkLatency', Dimensions: [{ Name: 'Api', Value: `endpoint-${i}` }], Values: [i, i + 1, i + 2], Counts: [1, 1, 2], Timestamp: timestamp, Unit: 'Milliseconds' as const,
+    }));
+    expect(JSON.stringify(MetricData).length).toBeGreaterThan(10_240);
+    await client.send(new PutMetricDataCommand({ Namespace: 'Bulk', MetricData }));
+    expect(sent).toEqual(['gzip']);
+    const out = f.world.cloudWatch.getMetricData({
+      StartTime: timestamp.getTime() - 60_000, EndTime: timestamp.getTime() + 60_000,
+      MetricDataQueries: [{ Id: 's', MetricStat: { Metric: { Namespace: 'Bulk', MetricName: 'BulkLatency', Dimensions: [{ Name: 'Api', Value: 'endpoint-199' }] }, Period: 300, Stat: 'Sum' } }],
+    });
+    expect(out.MetricDataResults[0]!.Values).toEqual([199 + 200 + 2 * 201]);
+    client.destroy();
+  });
+
   it('GetMetricData: percentiles and math over Lambda metrics', async () => {
     const metric = { Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: [{ Name: 'FunctionName', Value: 'shop-api' }] };
     const out = await cw.send(new GetMetricDataCommand({
@@ -233,6 +273,16 @@ describe('Lambda (restJson1) with @aws-sdk/client-lambda', () => {
       MetricDataQueries: [{ Id: 'e', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'shop-api' }, { Name: 'Resource', Value: 'shop-api:1' }] }, Period: 120, Stat: 'Sum' } }],
     });
     expect(invocations.MetricDataResults[0]!.Values).toEqual([1]);
+  });
+
+  it('LogType Tail: the last 4 KB of the log in Lambda\'s START / output / END / REPORT format', async () => {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'shop-api', Qualifier: '1', Payload: JSON.stringify({}), LogType: 'Tail' }));
+    const log = lambdaLogLines(Buffer.from(out.LogResult!, 'base64').toString(), out.$metadata.requestId);
+    expect(log.version).toBe('1');
+    expect(log.output).toEqual(['hello from 1']);
+    expect(log.report).toMatch(/\tMemory Size: 128 MB\t/);
+    const quiet = await lambda.send(new InvokeCommand({ FunctionName: 'shop-api', Qualifier: '1', Payload: JSON.stringify({}) }));
+    expect(quiet.LogResult).toBeUndefined();
   });
 
   it('GetAlias and GetFunction; ResourceNotFoundException (404) for unknown names', async () => {

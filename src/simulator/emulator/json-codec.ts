@@ -9,6 +9,12 @@ import { emptyRecord, isReservedKey } from '../state/safe-keys.js';
 /** Input members that are timestamps, by name (all services served here). */
 const TIMESTAMP_FIELDS = new Set(['StartTime', 'EndTime', 'Timestamp', 'StartDate', 'EndDate', 'start', 'end']);
 
+/**
+ * How deep a request may nest. The served shapes nest at most about 6 levels;
+ * the limit keeps a hostile body (50,000 levels) a 400 instead of a stack overflow.
+ */
+export const MAX_NESTING = 64;
+
 export function parseJsonBody(body: string): Record<string, unknown> {
   if (body.trim() === '') return {};
   let parsed: unknown;
@@ -28,14 +34,17 @@ export function parseJsonBody(body: string): Record<string, unknown> {
  * names (see safe-keys.ts): JSON.parse keeps `"__proto__"` as an own key, but
  * copied into a plain object it would become the prototype handlers read through.
  */
-function reviveTimestamps(v: unknown, key?: string, path = ''): unknown {
-  if (Array.isArray(v)) return v.map((x, i) => reviveTimestamps(x, undefined, `${path}[${i}]`));
+function reviveTimestamps(v: unknown, key?: string, path = '', depth = 0): unknown {
+  if (v && typeof v === 'object' && depth >= MAX_NESTING) {
+    throw new AwsServiceError('SerializationException', `The request body nests deeper than ${MAX_NESTING} levels (at ${path.slice(0, 120)}…).`);
+  }
+  if (Array.isArray(v)) return v.map((x, i) => reviveTimestamps(x, undefined, `${path}[${i}]`, depth + 1));
   if (v && typeof v === 'object') {
     const out = emptyRecord();
     for (const [k, x] of Object.entries(v)) {
       const at = path ? `${path}.${k}` : k;
       if (isReservedKey(k)) throw new AwsServiceError('SerializationException', `Member ${at} uses the reserved name ${k}`);
-      out[k] = reviveTimestamps(x, k, at);
+      out[k] = reviveTimestamps(x, k, at, depth + 1);
     }
     return out;
   }

@@ -94,7 +94,7 @@ function jsonRpc(call: IncomingCall, service: ServiceName, table: OperationTable
   };
 }
 
-function query(service: ServiceName, table: OperationTable, operation: string, params: Record<string, unknown>, xmlns: string): Route {
+function query(service: Route['service'], table: OperationTable, operation: string, params: Record<string, unknown>, xmlns: string): Route {
   return {
     service, operation,
     error: (err) => ({
@@ -111,6 +111,11 @@ function query(service: ServiceName, table: OperationTable, operation: string, p
       return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: queryResponse(operation, xmlns, out ?? {}, requestId) };
     },
   };
+}
+
+/** A query-protocol route that always answers with one error, in XML. */
+function queryFailing(service: Route['service'], operation: string, xmlns: string, err: AwsServiceError): Route {
+  return { ...query(service, {}, operation, {}, xmlns), run: () => Promise.reject(err) };
 }
 
 /** A route that always answers with one error in a neutral JSON form. */
@@ -146,7 +151,7 @@ export function route(call: IncomingCall): Route {
       const e = err instanceof AwsServiceError ? err : new AwsServiceError('MalformedQueryString', String(err));
       const scope = credentialScope(call);
       const xmlns = scope === 'elasticloadbalancing' ? ELB_XMLNS : CW_XMLNS;
-      return { ...query(scope === 'elasticloadbalancing' ? 'elbv2' : 'cloudwatch', {}, 'Unknown', {}, xmlns), run: () => Promise.reject(e) };
+      return queryFailing(scope === 'elasticloadbalancing' ? 'elbv2' : 'cloudwatch', 'Unknown', xmlns, e);
     }
     const { action, version, params } = parsed;
     const scope = credentialScope(call);
@@ -157,11 +162,13 @@ export function route(call: IncomingCall): Route {
       const service: ServiceName = isElb ? 'elbv2' : 'cloudwatch';
       const table = isElb ? elbv2Operations : cloudWatchOperations;
       if (!action) {
-        return { ...query(service, table, 'Unknown', {}, xmlns), run: () => Promise.reject(new AwsServiceError('MissingAction', 'The request must contain the parameter Action.')) };
+        return queryFailing(service, 'Unknown', xmlns, new AwsServiceError('MissingAction', 'The request must contain the parameter Action.'));
       }
       return query(service, table, action, params, xmlns);
     }
-    return failing('unknown', action ?? 'Unknown', new AwsServiceError('InvalidAction', `Query requests need Version=2010-08-01 (CloudWatch) or Version=2015-12-01 (ELBv2); got ${String(version)}.`));
+    // Another query service (SNS, SQS's old protocol, ...) or a wrong Version: still an XML error, which query clients parse.
+    return queryFailing('unknown', action ?? 'Unknown', scope === 'elasticloadbalancing' ? ELB_XMLNS : CW_XMLNS,
+      new AwsServiceError('InvalidAction', `Query requests need Version=2010-08-01 (CloudWatch) or Version=2015-12-01 (ELBv2); got ${String(version)}.`));
   }
   return failing('unknown', `${call.method} ${call.path}`, new AwsServiceError('UnknownOperationException', `No emulated operation matches ${call.method} ${call.path}.`, 404));
 }

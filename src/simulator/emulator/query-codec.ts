@@ -1,6 +1,6 @@
 import { AwsServiceError } from '../state/aws-error.js';
 import { emptyRecord, isReservedKey } from '../state/safe-keys.js';
-import { toDate } from './json-codec.js';
+import { MAX_NESTING, toDate } from './json-codec.js';
 
 /**
  * The awsQuery side of the wire: form-encoded requests
@@ -32,6 +32,7 @@ export function parseQueryBody(body: string): { action: string | undefined; vers
     if (key === 'Action') { action = value; continue; }
     if (key === 'Version') { version = value; continue; }
     const parts = key.split('.');
+    if (parts.length > MAX_NESTING) throw new AwsServiceError('MalformedQueryString', `Parameter name ${key.slice(0, 120)}… nests deeper than ${MAX_NESTING} levels.`);
     if (parts.some((p) => p === '')) throw new AwsServiceError('MalformedQueryString', `Malformed parameter name: ${key}`);
     const reserved = parts.find(isReservedKey);
     if (reserved !== undefined) throw new AwsServiceError('MalformedQueryString', `Parameter name ${key} uses the reserved name ${reserved}`);

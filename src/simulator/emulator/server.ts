@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { AwsServiceError } from '../state/aws-error.js';
 import { World } from '../state/world.js';
 import type { RecordedRequest } from '../state/world.js';
+import { decodeBody, tooLarge } from './content-encoding.js';
 import { FaultInjector } from './faults.js';
 import { SERVICE_ERRORS, route } from './protocols.js';
 import type { Reply, Route } from './protocols.js';
@@ -76,13 +77,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   server.on('clientError', (_err, socket) => socket.destroy());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    if (body === undefined) {
-      send(res, { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'RequestEntityTooLargeException', message: 'request body too large' }) });
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const call = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
+    let body: string;
+    try {
+      const raw = await readBody(req);
+      if (raw === undefined) throw tooLarge(MAX_BODY);
+      body = (await decodeBody(raw, header(req, 'content-encoding'), MAX_BODY)).toString('utf8');
+    } catch (err) {
+      if (!(err instanceof AwsServiceError)) throw err;
+      // Unreadable body: answer in the caller's protocol (XML for query clients), judged from the headers alone.
+      const r = route({ ...call, body: '' });
+      world.recordRequest({ service: r.service, operation: r.operation, time: world.now(), status: err.status, errorCode: err.code });
+      send(res, r.error(err));
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const r: Route = route({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    const r: Route = route({ ...call, body });
     const record = world.recordRequest({ service: r.service, operation: r.operation, time: world.now() });
 
     const fault = r.service === 'unknown' ? undefined : faults.take(r.service, r.operation);
@@ -172,8 +182,13 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(body);
 }
 
-/** Reads the whole body as UTF-8; undefined when it exceeds MAX_BODY. */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** Reads the whole (still encoded) body; undefined when it exceeds MAX_BODY. */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -183,7 +198,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       if (size > MAX_BODY) tooLarge = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

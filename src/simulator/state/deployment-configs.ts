@@ -1,6 +1,7 @@
 /**
- * The predefined Lambda and ECS deployment configurations (research §2.1, §2.2)
- * in GetDeploymentConfig's shape. Intervals are minutes, as in the real API.
+ * The predefined deployment configurations of every compute platform (CodeDeploy
+ * User Guide, "Working with deployment configurations"; research §2.1, §2.2) in
+ * GetDeploymentConfig's shape. Intervals are minutes, as in the real API.
  */
 export type ComputePlatform = 'Server' | 'Lambda' | 'ECS';
 
@@ -10,11 +11,19 @@ export interface TrafficRoutingConfig {
   timeBasedLinear?: { linearPercentage: number; linearInterval: number };
 }
 
+export interface MinimumHealthyHosts {
+  type: 'HOST_COUNT' | 'FLEET_PERCENT';
+  value: number;
+}
+
 export interface DeploymentConfigInfo {
   deploymentConfigId: string;
   deploymentConfigName: string;
   computePlatform: ComputePlatform;
+  /** Server configurations shift no traffic; theirs is AllAtOnce so every config has one. */
   trafficRoutingConfig: TrafficRoutingConfig;
+  /** Server (EC2/on-premises) configurations only. */
+  minimumHealthyHosts?: MinimumHealthyHosts;
   createTime: Date;
 }
 
@@ -35,6 +44,10 @@ function config(platform: ComputePlatform, name: string, trafficRoutingConfig: T
     createTime: EPOCH,
   };
 }
+/** In-place EC2/on-premises: how many instances must stay healthy (the User Guide's instance-health table). */
+function server(name: string, minimumHealthyHosts: MinimumHealthyHosts): DeploymentConfigInfo {
+  return { ...config('Server', name, { type: 'AllAtOnce' }), minimumHealthyHosts };
+}
 
 export function predefinedDeploymentConfigs(): DeploymentConfigInfo[] {
   const p = 'CodeDeployDefault.';
@@ -53,5 +66,8 @@ export function predefinedDeploymentConfigs(): DeploymentConfigInfo[] {
     canary('ECS', `${p}ECSCanary10Percent5Minutes`, 10, 5),
     canary('ECS', `${p}ECSCanary10Percent15Minutes`, 10, 15),
     config('ECS', `${p}ECSAllAtOnce`, { type: 'AllAtOnce' }),
+    server(`${p}OneAtATime`, { type: 'FLEET_PERCENT', value: 99 }),
+    server(`${p}HalfAtATime`, { type: 'FLEET_PERCENT', value: 50 }),
+    server(`${p}AllAtOnce`, { type: 'HOST_COUNT', value: 0 }),
   ];
 }

@@ -15,6 +15,8 @@ export interface InvokeRequest {
   qualifier?: string;
   alias?: string;
   payload: string;
+  /** The invocation's RequestId: in the log tail and the response's x-amzn-RequestId. */
+  requestId: string;
 }
 
 export interface InvokeResult {
@@ -26,6 +28,8 @@ export interface InvokeResult {
   durationMs?: number;
   /** The call was throttled: 429 TooManyRequestsException and a Throttles metric. */
   throttled?: boolean;
+  /** "Max Memory Used" in the log's REPORT line (MB); the simulator cannot measure it per call. */
+  maxMemoryUsedMb?: number;
 }
 
 export type Invoker = (req: InvokeRequest) => InvokeResult | Promise<InvokeResult>;
@@ -82,6 +86,7 @@ export interface InvokeOutcome {
   executedVersion: string;
   functionError?: string;
   logResult?: string;
+  requestId: string;
 }
 
 export class LambdaState {
@@ -239,13 +244,14 @@ export class LambdaState {
         throw new AwsServiceError('InvalidRequestContentException', 'Could not parse request body into json: Unexpected character.', 400);
       }
     }
+    const requestId = crypto.randomUUID();
     const started = performance.now();
     let result: InvokeResult;
     if (!invoker) {
       result = { payload: JSON.stringify({ errorMessage: `no code is attached to ${fn.FunctionName} in the simulator`, errorType: 'Runtime.HandlerNotFound' }), functionError: 'Unhandled' };
     } else {
       try {
-        result = await invoker({ functionName: fn.FunctionName, version, ...(qualifier ? { qualifier } : {}), ...(alias ? { alias } : {}), payload });
+        result = await invoker({ functionName: fn.FunctionName, version, ...(qualifier ? { qualifier } : {}), ...(alias ? { alias } : {}), payload, requestId });
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         result = { payload: JSON.stringify({ errorMessage: e.message, errorType: e.name, trace: (e.stack ?? '').split('\n') }), functionError: 'Unhandled', logTail: `${e.stack ?? e.message}\n` };
@@ -254,10 +260,9 @@ export class LambdaState {
     const durationMs = result.durationMs ?? performance.now() - started;
     this.recordMetrics(fn.FunctionName, version, qualifier, alias, result, durationMs);
     if (result.throttled) throw new AwsServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
-    const logResult = input.logType === 'Tail'
-      ? Buffer.from(tail4k(`START RequestId: ${crypto.randomUUID()} Version: ${version}\n${result.logTail ?? ''}END\nREPORT Duration: ${durationMs.toFixed(2)} ms\n`)).toString('base64')
-      : undefined;
+    const logResult = input.logType === 'Tail' ? tail4k(invocationLog(requestId, version, fn.MemorySize, result, durationMs)).toString('base64') : undefined;
     return {
+      requestId,
       statusCode: 200,
       payload: result.payload,
       executedVersion: version,
@@ -307,7 +312,7 @@ export class LambdaState {
 async function runHandler(handler: VersionHandler, req: InvokeRequest, arn: string): Promise<InvokeResult> {
   const payload: unknown = req.payload ? JSON.parse(req.payload) : {};
   const ctx: VersionHandlerContext = {
-    functionName: req.functionName, functionVersion: req.version, awsRequestId: crypto.randomUUID(),
+    functionName: req.functionName, functionVersion: req.version, awsRequestId: req.requestId,
     invokedFunctionArn: req.qualifier ? `${arn}:${req.qualifier}` : arn,
     ...(req.alias ? { alias: req.alias } : {}),
   };
@@ -327,8 +332,28 @@ function normaliseName(n: string): string {
   return splitQualifier(n).name;
 }
 
-/** Lambda returns the last 4 KB of the log. */
-function tail4k(s: string): string {
+/**
+ * Without a measurement, "Max Memory Used" is this typical Node.js runtime
+ * footprint, capped at the function's memory size.
+ */
+const ASSUMED_MEMORY_USED_MB = 64;
+
+/** One invocation's log in the runtime's format: START, the function's output, END, REPORT. */
+function invocationLog(requestId: string, version: string, memorySizeMb: number, r: InvokeResult, durationMs: number): string {
+  const output = r.logTail ? (r.logTail.endsWith('\n') ? r.logTail : `${r.logTail}\n`) : '';
+  const memoryUsed = Math.round(r.maxMemoryUsedMb ?? Math.min(memorySizeMb, ASSUMED_MEMORY_USED_MB));
+  const report = [
+    `REPORT RequestId: ${requestId}`, `Duration: ${durationMs.toFixed(2)} ms`, `Billed Duration: ${Math.max(1, Math.ceil(durationMs))} ms`,
+    `Memory Size: ${memorySizeMb} MB`, `Max Memory Used: ${memoryUsed} MB`,
+  ].join('\t');
+  return `START RequestId: ${requestId} Version: ${version}\n${output}END RequestId: ${requestId}\n${report}\t\n`;
+}
+
+/** Lambda returns the last 4 KB of the log; a cut never starts inside a UTF-8 character. */
+function tail4k(s: string): Buffer {
   const b = Buffer.from(s);
-  return b.length <= 4096 ? s : b.subarray(b.length - 4096).toString('utf8');
+  if (b.length <= 4096) return b;
+  let start = b.length - 4096;
+  while (start < b.length && (b[start]! & 0xc0) === 0x80) start++;
+  return b.subarray(start);
 }

@@ -1,4 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { decodeBody } from '../../../src/simulator/emulator/content-encoding.js';
 import { parseJsonBody, toJson } from '../../../src/simulator/emulator/json-codec.js';
 import { parseQueryBody, queryResponse, toXml } from '../../../src/simulator/emulator/query-codec.js';
 import { FaultInjector } from '../../../src/simulator/emulator/faults.js';
@@ -32,6 +34,13 @@ describe('query codec', () => {
     expect(() => parseQueryBody('Action=X&StartTime=yesterday')).toThrow(/timestamp/);
   });
 
+  it('refuses a parameter name nested deeper than any served shape, without overflowing the stack', () => {
+    const deep = `Action=X&Version=2010-08-01&${Array(50_000).fill('a').join('.')}=1`;
+    expect(() => parseQueryBody(deep)).toThrow(expect.objectContaining({ code: 'MalformedQueryString', status: 400, message: expect.stringMatching(/deeper than 64 levels/) }));
+    const deepest = Array.from({ length: 64 }, (_, i) => `p${i}`).join('.');
+    expect(() => parseQueryBody(`Action=X&${deepest}=1`)).not.toThrow();
+  });
+
   it('writes XML with member lists, ISO dates and escaping', () => {
     expect(toXml({ A: [1, 2], B: { C: 'x<y&"z"' }, D: new Date(0), E: undefined })).toBe(
       '<A><member>1</member><member>2</member></A><B><C>x&lt;y&amp;&quot;z&quot;</C></B><D>1970-01-01T00:00:00.000Z</D>',
@@ -52,6 +61,31 @@ describe('json codec', () => {
       expect(() => parseJsonBody(bad)).toThrow(AwsServiceError);
     }
     expect(parseJsonBody('')).toEqual({});
+  });
+
+  it('refuses a 50,000-level nested body with SerializationException, not a stack overflow', () => {
+    for (const deep of ['{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000), `{"a":${'['.repeat(50_000)}${']'.repeat(50_000)}}`]) {
+      expect(() => parseJsonBody(deep)).toThrow(expect.objectContaining({ code: 'SerializationException', status: 400, message: expect.stringMatching(/nests deeper than 64 levels/) }));
+    }
+    expect(() => parseJsonBody('{"a":'.repeat(63) + '1' + '}'.repeat(63))).not.toThrow();
+  });
+});
+
+describe('content encoding', () => {
+  const body = Buffer.from('{"Namespace":"N"}');
+
+  it('undoes gzip (and identity), and passes other bodies through', async () => {
+    expect((await decodeBody(gzipSync(body), 'gzip', 1024)).toString()).toBe('{"Namespace":"N"}');
+    expect((await decodeBody(gzipSync(body), 'identity, GZIP', 1024)).toString()).toBe('{"Namespace":"N"}');
+    expect((await decodeBody(gzipSync(gzipSync(body)), 'gzip, gzip', 1024)).toString()).toBe('{"Namespace":"N"}');
+    expect(await decodeBody(body, undefined, 1024)).toBe(body);
+  });
+
+  it('bounds the decoded size (a gzip bomb is a 413), and names bad gzip or an unknown encoding', async () => {
+    await expect(decodeBody(gzipSync(Buffer.alloc(1025)), 'gzip', 1024)).rejects.toMatchObject({ code: 'RequestEntityTooLargeException', status: 413 });
+    await expect(decodeBody(gzipSync(Buffer.alloc(1024)), 'gzip', 1024)).resolves.toHaveLength(1024);
+    await expect(decodeBody(body, 'gzip', 1024)).rejects.toMatchObject({ code: 'SerializationException', status: 400, message: expect.stringMatching(/not valid gzip/) });
+    await expect(decodeBody(body, 'br', 1024)).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/Content-Encoding br/) });
   });
 });
 

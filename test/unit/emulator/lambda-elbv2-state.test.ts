@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AwsServiceError, createWorld } from '../../../src/simulator/state/index.js';
+import { LAMBDA_LOG, lambdaLogLines } from '../../conformance/lambda-log.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -52,6 +53,31 @@ describe('Lambda world', () => {
     expect(sum(world, 'Invocations', { FunctionName: 'fn', Resource: 'fn:2', ExecutedVersion: '2' })).toBeUndefined();
     await expect(world.lambda.invoke({ functionName: 'fn:9' })).rejects.toMatchObject({ code: 'ResourceNotFoundException', status: 404 });
     await expect(world.lambda.invoke({ functionName: 'ghost' })).rejects.toBeInstanceOf(AwsServiceError);
+  });
+
+  it('the log tail: START, output, END, REPORT with one RequestId; only the last 4 KB, never cut inside a character', async () => {
+    const world = lambdaWorld([0.9]);
+    let seenId = '';
+    world.lambda.setVersionHandler('fn', '1', (_payload, ctx) => { seenId = ctx.awsRequestId; return {}; });
+    const r = await world.lambda.invoke({ functionName: 'fn', qualifier: '1', payload: '{}', logType: 'Tail' });
+    const log = lambdaLogLines(Buffer.from(r.logResult!, 'base64').toString(), r.requestId);
+    expect(log).toMatchObject({ version: '1', output: [] });
+    expect(seenId).toBe(r.requestId);
+    expect(log.report).toMatch(/\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t$/);
+    expect(log.report).toMatch(/\tDuration: (\d+\.\d\d) ms\tBilled Duration: \d+ ms/);
+    const [, duration, billed] = /Duration: ([\d.]+) ms\tBilled Duration: (\d+) ms/.exec(log.report)!;
+    expect(Number(billed)).toBe(Math.max(1, Math.ceil(Number(duration))));
+
+    world.lambda.setInvoker(() => ({ payload: '{}', logTail: `${'é'.repeat(3000)}\nlast line`, durationMs: 1500.2, maxMemoryUsedMb: 91 }));
+    const long = await world.lambda.invoke({ functionName: 'fn', qualifier: '2', payload: '{}', logType: 'Tail' });
+    const raw = Buffer.from(long.logResult!, 'base64');
+    expect(raw.length).toBeLessThanOrEqual(4096);
+    expect(raw.length).toBeGreaterThan(4090);
+    const lines = raw.toString('utf8').replace(/\n$/, '').split('\n');
+    expect(lines[0]).toMatch(/^é+$/); // START and the beginning are cut off, not a broken character
+    expect(lines.slice(1, 2)).toEqual(['last line']);
+    expect(lines[2]).toMatch(LAMBDA_LOG.end);
+    expect(lines[3]).toMatch(/^REPORT RequestId: \S+\tDuration: 1500\.20 ms\tBilled Duration: 1501 ms\tMemory Size: 128 MB\tMax Memory Used: 91 MB\t$/);
   });
 
   it('moves alias routing and validates weights', () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../src/simulator/emulator/index.js';
@@ -108,5 +109,71 @@ describe('malformed JSON input', () => {
     expect(() => emu.world.cloudWatch.evaluateAlarms()).not.toThrow();
     const described = await fetch(emu.url, { method: 'POST', headers: { 'x-amz-target': 'GraniteServiceVersion20100801.DescribeAlarms', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
     expect(described.status).toBe(200);
+  });
+});
+
+/** Raw HTTP as clients send it: answers in the caller's protocol, a 4xx for bad input, and the server stays up. */
+describe('bodies and paths as clients send them', () => {
+  const JSON_CW = { 'x-amz-target': 'GraniteServiceVersion20100801.PutMetricData', 'content-type': 'application/x-amz-json-1.0' };
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+  const post = async (headers: Record<string, string>, body: string | Uint8Array, path = '/') => {
+    const res = await fetch(emu.url + path, { method: 'POST', headers, body });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', errorType: res.headers.get('x-amzn-errortype'), text: await res.text() };
+  };
+  const xmlCode = (text: string) => /<ErrorResponse[^>]*><Error><Type>\w+<\/Type><Code>(\w+)<\/Code>/.exec(text)?.[1];
+  const bigMetricData = (n: number) => ({ Namespace: 'Gz', MetricData: Array.from({ length: n }, (_, i) => ({ MetricName: 'M', Dimensions: [{ Name: 'I', Value: `v${i}` }], Value: i })) });
+
+  it('decodes Content-Encoding: gzip for JSON and query bodies', async () => {
+    const json = await post({ ...JSON_CW, 'content-encoding': 'gzip' }, gzipSync(JSON.stringify(bigMetricData(300))));
+    expect(json).toMatchObject({ status: 200 });
+    const form = new URLSearchParams({ Action: 'PutMetricData', Version: '2010-08-01', Namespace: 'Gz', 'MetricData.member.1.MetricName': 'Q', 'MetricData.member.1.Value': '4' });
+    const query = await post({ ...FORM, 'content-encoding': 'gzip' }, gzipSync(form.toString()));
+    expect(query).toMatchObject({ status: 200, type: 'text/xml' });
+    const sum = (MetricName: string, Dimensions: Array<{ Name: string; Value: string }>) => emu.world.cloudWatch.getMetricData({
+      StartTime: Date.now() - 120_000, EndTime: Date.now() + 60_000,
+      MetricDataQueries: [{ Id: 's', MetricStat: { Metric: { Namespace: 'Gz', MetricName, Dimensions }, Period: 300, Stat: 'Sum' } }],
+    }).MetricDataResults[0]!.Values;
+    expect(sum('M', [{ Name: 'I', Value: 'v299' }])).toEqual([299]);
+    expect(sum('Q', [])).toEqual([4]);
+  });
+
+  it('a gzip bomb, a body over the limit and bad gzip are 413/400 in the caller\'s protocol', async () => {
+    const bomb = gzipSync(Buffer.alloc(7 * 1024 * 1024, 0x20)); // ~7 KB on the wire, 7 MB decoded
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const jsonBomb = await post({ ...JSON_CW, 'content-encoding': 'gzip' }, bomb);
+    expect(jsonBomb.status).toBe(413);
+    expect(JSON.parse(jsonBomb.text)).toMatchObject({ __type: 'RequestEntityTooLargeException' });
+    const queryBomb = await post({ ...FORM, 'content-encoding': 'gzip' }, bomb);
+    expect([queryBomb.status, queryBomb.type, xmlCode(queryBomb.text)]).toEqual([413, 'text/xml', 'RequestEntityTooLargeException']);
+    const queryHuge = await post(FORM, `Action=DescribeAlarms&Version=2010-08-01&AlarmNamePrefix=${'x'.repeat(7 * 1024 * 1024)}`);
+    expect([queryHuge.status, xmlCode(queryHuge.text)]).toEqual([413, 'RequestEntityTooLargeException']);
+    const badGzip = await post({ ...JSON_CW, 'content-encoding': 'gzip' }, '{"Namespace":"N"}');
+    expect([badGzip.status, JSON.parse(badGzip.text).__type]).toEqual([400, 'SerializationException']);
+    const badQueryGzip = await post({ ...FORM, 'content-encoding': 'gzip' }, 'Action=DescribeAlarms&Version=2010-08-01');
+    expect([badQueryGzip.status, xmlCode(badQueryGzip.text)]).toEqual([400, 'SerializationException']);
+  });
+
+  it('query clients get XML for a wrong Version, another service and a missing Action', async () => {
+    for (const body of ['Action=DescribeAlarms&Version=2099-01-01', 'Action=ListTopics&Version=2010-03-31', 'Action=DescribeAlarms', 'Version=2010-08-01', '']) {
+      const r = await post(FORM, body);
+      expect([r.status, r.type], body).toEqual([400, 'text/xml']);
+      expect(xmlCode(r.text), body).toMatch(/^(InvalidAction|MissingAction)$/);
+    }
+  });
+
+  it('a 50,000-level nested JSON body is a 400 SerializationException', async () => {
+    const r = await post(JSON_CW, `{"Namespace":${'['.repeat(50_000)}${']'.repeat(50_000)}}`);
+    expect([r.status, JSON.parse(r.text).__type]).toEqual([400, 'SerializationException']);
+    const q = await post(FORM, `Action=DescribeAlarms&Version=2010-08-01&${Array(50_000).fill('a').join('.')}=1`);
+    expect([q.status, xmlCode(q.text)]).toEqual([400, 'MalformedQueryString']);
+  });
+
+  it('a malformed percent-encoded Lambda path is a 400 in Lambda\'s error form', async () => {
+    for (const path of ['/2015-03-31/functions/%E0%A4%A/invocations', '/2015-03-31/functions/fn%/aliases/live']) {
+      const r = await post({ 'content-type': 'application/json' }, '{}', path);
+      expect([r.status, r.errorType], path).toEqual([400, 'InvalidParameterValueException']);
+      expect(JSON.parse(r.text).message).toMatch(/malformed percent-encoding/);
+    }
+    expect(await send('codedeploy', 'ListApplications', {})).toBe(200);
   });
 });

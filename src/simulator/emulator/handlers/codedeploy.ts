@@ -9,6 +9,7 @@ export const codeDeployOperations: OperationTable = {
   GetApplication: (input, world) => ({ application: world.codeDeploy.getApplication(str(input, 'applicationName')) }),
 
   ListDeploymentGroups: (input, world) => {
+    rejectNextToken(input);
     const applicationName = str(input, 'applicationName');
     return { applicationName, deploymentGroups: world.codeDeploy.listDeploymentGroups(applicationName).sort() };
   },
@@ -22,6 +23,7 @@ export const codeDeployOperations: OperationTable = {
   }),
 
   ListDeployments: (input, world) => {
+    rejectNextToken(input);
     const applicationName = str(input, 'applicationName');
     const deploymentGroupName = str(input, 'deploymentGroupName');
     if (deploymentGroupName && !applicationName) {
@@ -47,7 +49,7 @@ export const codeDeployOperations: OperationTable = {
   ListDeploymentTargets: (input, world) => {
     const d = world.codeDeploy.getDeployment(str(input, 'deploymentId'));
     requireStarted(d.status, d.deploymentId);
-    if (input.nextToken !== undefined) throw new AwsServiceError('InvalidNextTokenException', 'The next token was specified in an invalid format.');
+    rejectNextToken(input);
     return { targetIds: world.codeDeploy.listDeploymentTargets(d.deploymentId) };
   },
 
@@ -85,4 +87,12 @@ function requireStarted(status: string, id: string): void {
   if (status === 'Created' || status === 'Queued') {
     throw new AwsServiceError('DeploymentNotStartedException', `The deployment ${id} has not started.`);
   }
+}
+
+/**
+ * The list operations answer in one page and never hand out a nextToken, so
+ * any token a caller sends is one CodeDeploy would not recognise.
+ */
+function rejectNextToken(input: Record<string, unknown>): void {
+  if (input.nextToken !== undefined && input.nextToken !== null) throw new AwsServiceError('InvalidNextTokenException', 'The next token was specified in an invalid format.');
 }

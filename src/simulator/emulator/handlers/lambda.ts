@@ -45,8 +45,21 @@ function aliasBody(a: LambdaAlias): Record<string, unknown> {
   return { ...a };
 }
 
+/** The path segments after /2015-03-31/functions, percent-decoded; undefined when one is malformed (`%E0%A4%A`). */
+function pathSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').slice(3).map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined;
+  }
+}
+
 export function matchLambdaRoute(call: IncomingCall): Route {
-  const segments = call.path.split('/').slice(3).map((s) => decodeURIComponent(s)); // after /2015-03-31/functions
+  const segments = pathSegments(call.path);
+  if (!segments) {
+    const err = new AwsServiceError('InvalidParameterValueException', `The request path ${call.path.slice(0, 200)} has a malformed percent-encoding.`);
+    return { service: 'lambda', operation: 'Unknown', run: () => Promise.reject(err), error: errorReply };
+  }
   const [nameOrArn, sub, subName] = segments;
   let operation = 'Unknown';
   let run: (world: World) => Promise<Reply>;
@@ -77,7 +90,7 @@ export function matchLambdaRoute(call: IncomingCall): Route {
         status: 200,
         headers: {
           'content-type': 'application/json',
-          'x-amzn-requestid': randomUUID(),
+          'x-amzn-requestid': r.requestId,
           'x-amz-executed-version': r.executedVersion,
           ...(r.functionError ? { 'x-amz-function-error': r.functionError } : {}),
           ...(r.logResult ? { 'x-amz-log-result': r.logResult } : {}),
