@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineHook } from '../../../src/index.js';
 import { codeDeployHook } from '../../../src/middy/index.js';
 import { MAX_LINE_BYTES } from '../../../src/verdict-log.js';
@@ -201,10 +201,16 @@ describe('R14: the response accessor as seen by others', () => {
 });
 
 describe('R15: little time left when the hook begins (earlier middlewares or init used the budget)', () => {
+  // Fake clock: the promise is about the runtime's arithmetic, not about how fast this host answers.
+  afterEach(() => vi.useRealTimers());
+
   it.each([180, 250])('with %i ms left and GetDeployment hanging, a working report API still gets a (Failed) report', async (ms) => {
+    vi.useFakeTimers();
     const cd = mockCodeDeploy({ platform: 'Lambda', events: { AfterAllowTraffic: 'InProgress' } });
     cd.on(GetDeploymentCommand).callsFake(() => new Promise(() => {}));
-    const verdict = await defineHook({ checks: [pass()], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(ms));
+    const pending = defineHook({ checks: [pass()], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(ms));
+    await vi.advanceTimersByTimeAsync(ms + 1000);
+    const verdict = await pending;
     expect({ reports: statuses(cd).length, reported: verdict.reported }).toEqual({ reports: 1, reported: true });
     cd.restore();
   });
