@@ -103,6 +103,7 @@ export function createHookRunner(options: HookOptions) {
       const timer = timeoutSignal(checksDeadline - Date.now(), 'deadline');
       try {
         const resolved = await resolve(event, settings, checksDeadline, timer.signal);
+        // Stryker disable next-line ConditionalExpression: only a running resolution has a context
         ctx = resolved.kind === 'running' ? resolved.context : undefined;
         decision = await decide(resolved, settings, checksDeadline, timer.signal, inv, external);
       } finally {
@@ -125,6 +126,7 @@ export function createHookRunner(options: HookOptions) {
       status: decision.status,
       deploymentId: event.DeploymentId,
       lifecycleEvent: decision.lifecycleEvent ?? ctx?.lifecycleEvent ?? 'unknown',
+      // Stryker disable next-line OptionalChaining: reached only when ctx?.platform is set
       ...(decision.platform ?? ctx?.platform ? { platform: decision.platform ?? ctx?.platform } : {}),
       checks: decision.checks,
       durationMs: Date.now() - inv.startedAt,
@@ -255,6 +257,7 @@ function externalResult(e: ExternalOutcome): CheckResult {
 }
 
 function reportNote(reason: string, report: ReportResult): string {
+  // Stryker disable next-line OptionalChaining: a failed report always carries its error
   if (report.outcome === 'failed') return `${reason}; REPORT FAILED after ${report.attempts} attempt(s): ${report.error?.name}: ${report.error?.message}`;
   if (report.outcome === 'already-completed') return `${reason}; CodeDeploy already had a status for this lifecycle event`;
   return reason;

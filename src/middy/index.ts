@@ -24,6 +24,7 @@ export interface MiddlewareLike {
 }
 
 /** One invocation's state, kept on `request.internal` under this key. */
+// Stryker disable next-line StringLiteral: any key unique on request.internal works
 const KEY = 'codedeploy-hooks.invocation';
 
 interface MiddyInvocation {
@@ -74,6 +75,7 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
         () => void finish(inv, { state: 'failed', reason: "deadline: the handler did not finish before the hook's time budget ran out" }),
         Math.max(0, runner.deadlineOf(hook) - Date.now()),
       );
+      // Stryker disable next-line OptionalChaining: Node timers always have unref; `?.` is for other runtimes
       deadlineTimer.unref?.();
       const inv: MiddyInvocation = { hook, handlerStartedAt: Date.now(), deadlineTimer };
       request.internal[KEY] = inv;
@@ -81,6 +83,7 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
     },
     async after(request) {
       const inv = request.internal[KEY] as MiddyInvocation | undefined;
+      // Stryker disable next-line ConditionalExpression: middy runs `after` only once this `before` has run
       if (!inv) return;
       request.response = await finish(inv, handlerOutcome(request.response));
     },
@@ -111,7 +114,9 @@ function reportOnEarlyReturn(
   let value: unknown = request.response;
   let early: Promise<HookVerdict> | undefined;
   Object.defineProperty(request, 'response', {
+    // Stryker disable next-line BooleanLiteral: middy never redefines request.response
     configurable: true,
+    // Stryker disable next-line BooleanLiteral: middy never enumerates the request's keys
     enumerable: true,
     get: () => early ?? value,
     set(next: unknown) {
