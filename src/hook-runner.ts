@@ -265,7 +265,9 @@ function reportNote(reason: string, report: ReportResult): string {
 
 function remainingTime(context: LambdaContextLike | undefined, fallback: number): number {
   try {
+    // Stryker disable next-line OptionalChaining: a TypeError here is caught below and gives the same fallback
     const ms = context?.getRemainingTimeInMillis?.();
+    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number; the typeof is for the type checker
     if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
   } catch {
     // A broken context gets the fallback budget.

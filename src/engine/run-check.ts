@@ -49,6 +49,7 @@ export async function runCheck(check: Check, env: CheckEnvironment, hookDeadline
 function safeRetryIf(retryIf: (o: CheckOutcome) => boolean, outcome: CheckOutcome): boolean {
   try {
     return retryIf(outcome);
+    // Stryker disable next-line BlockStatement: undefined stops the retry as false does
   } catch {
     return false;
   }
@@ -67,6 +68,7 @@ async function attemptCheck(
   const deadline = Math.min(ownDeadline, hookDeadline);
   // Only a timeout shorter than the hook deadline gets its own timer; otherwise
   // the hook deadline fires and the reason must say "deadline", not "timeout".
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a timer at the hook deadline fires after the hook's own, so the reason stays "deadline"
   const timeout = ownDeadline < hookDeadline ? timeoutSignal(deadline - now, `check timed out after ${check.timeoutMs} ms`) : undefined;
   const combined = anySignal([hookSignal, timeout?.signal]);
   const signal = combined.signal;
@@ -94,6 +96,7 @@ async function attemptCheck(
     }
     if ('error' in settled) {
       // A check that rejects because its signal fired is a timeout, not a bug.
+      // Stryker disable next-line all: our abort listener is registered before the check runs, so the race sees an abort before any rejection it causes; kept as a second wall
       if (signal.aborted) return hookSignal.aborted ? deadlineOutcome() : { state: 'failed', reason: `timeout: ${abortReason(signal)}` };
       const { name, message } = describeError(settled.error);
       return { state: 'error', reason: clip(`check threw ${name}: ${message}`, MAX_REASON_CHARS) };

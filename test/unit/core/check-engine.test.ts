@@ -160,11 +160,13 @@ describe('Function: runChecks sequences', () => {
   it('a check whose fields throw when read costs only its own result', async () => {
     const badRetry = { name: 'bad-retry', run: async () => passed, get retry(): never { throw new Error('retry getter exploded'); } } as Check;
     const badName = { get name(): string { throw new Error('name getter exploded'); }, run: async () => passed } as Check;
-    const results = await settle(runChecks([step('a', 'passed'), badRetry, badName], env, { ...hookDeadline(10_000), concurrency: 1 }));
+    const numbered = { name: 42, run: async () => passed, get retry(): never { throw new Error('retry getter exploded'); } } as unknown as Check;
+    const results = await settle(runChecks([step('a', 'passed'), badRetry, badName, numbered], env, { ...hookDeadline(10_000), concurrency: 1 }));
     expect(results).toEqual([
       expect.objectContaining({ name: 'a', state: 'passed' }),
       { name: 'bad-retry', state: 'error', reason: 'the engine could not run this check: Error: retry getter exploded', enforced: true, durationMs: 0, attempts: 0 },
       { name: 'unnamed check', state: 'error', reason: 'the engine could not run this check: Error: name getter exploded', enforced: true, durationMs: 0, attempts: 0 },
+      { name: 'unnamed check', state: 'error', reason: 'the engine could not run this check: Error: retry getter exploded', enforced: true, durationMs: 0, attempts: 0 },
     ]);
   });
 });

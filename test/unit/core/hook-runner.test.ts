@@ -127,9 +127,10 @@ describe('Runner: the verdict', () => {
   it('fails closed on bad settings with the error as the reason and no checks', async () => {
     vi.stubEnv('CODEDEPLOY_HOOKS_RESERVE_MS', 'soon');
     const run = vi.fn(async () => passed);
-    const { handler, reports } = hook({ checks: [{ name: 'x', run }] });
+    const { handler, reports, lines } = hook({ checks: [{ name: 'x', run }] });
     const verdict = await settle(handler(EVENT, context(10_000)));
     expect(verdict.status).toBe('Failed');
+    expect((lines.at(-1) as { _aws: { CloudWatchMetrics: { Namespace: string }[] } })._aws.CloudWatchMetrics[0]!.Namespace).toBe('CodeDeployHooks');
     expect(verdict.reason).toMatch(/^hook error: OptionsError: .*CODEDEPLOY_HOOKS_RESERVE_MS/);
     expect(verdict.checks).toEqual([]);
     expect(run).not.toHaveBeenCalled();
@@ -231,6 +232,14 @@ describe('Adapter: middy handler timing (fake clock)', () => {
     const verdict = await settle(handler(EVENT, context(10_000)));
     expect(verdict.checks[0]).toMatchObject({ name: 'handler', state: 'failed', reason: "deadline: the handler did not finish before the hook's time budget ran out", durationMs: 8000 });
     expect(reports).toEqual([{ at: 8000, status: 'Failed' }]);
+  });
+
+  it('keeps the details of an outcome the handler returned', async () => {
+    const { handler } = middyHook({}, after(0, { state: 'passed', reason: 'smoke ok', details: { requests: 3 } }));
+    const verdict = await settle(handler(EVENT, context(10_000)));
+    expect(verdict.checks[0]).toMatchObject({ name: 'handler', state: 'passed', reason: 'smoke ok', details: { requests: 3 } });
+    const plain = middyHook({}, after(0, { state: 'passed', reason: 'smoke ok' }));
+    expect('details' in (await settle(plain.handler(EVENT, context(10_000)))).checks[0]!).toBe(false);
   });
 
   it('names the handler when what it returned is not an outcome', async () => {

@@ -76,6 +76,7 @@ describe('Function: validateCheckSpecs', () => {
     ['no run', [{ name: 'x' }], 'invalid option checks[0].run: must be a function (check "x")'],
     ['timeout 0', [{ ...ok, timeoutMs: 0 }], 'invalid option checks[0].timeoutMs: must be a positive number of ms, got 0'],
     ['enforce "yes"', [{ ...ok, enforce: 'yes' }], 'invalid option checks[0].enforce: must be a boolean'],
+    ['retry a function', [{ ...ok, retry: Object.assign(() => {}, { attempts: 2 }) }], 'invalid option checks[0].retry.attempts: must be an integer >= 1'],
     ['retry null', [{ ...ok, retry: null }], 'invalid option checks[0].retry.attempts: must be an integer >= 1'],
     ['retry 1.5 attempts', [{ ...ok, retry: { attempts: 1.5 } }], 'invalid option checks[0].retry.attempts: must be an integer >= 1'],
     ['retry 0 attempts', [{ ...ok, retry: { attempts: 0 } }], 'invalid option checks[0].retry.attempts: must be an integer >= 1'],
@@ -92,6 +93,7 @@ describe('Function: validateCheckSpecs', () => {
 
   it('accepts the edges of every field', () => {
     expect(() => validateCheckSpecs([{ ...ok, timeoutMs: 1, enforce: false, retry: { attempts: 1, delayMs: 0, backoff: 1, retryIf: () => true } }])).not.toThrow();
+    expect(() => validateCheckSpecs([{ ...ok, retry: { attempts: 2 } }])).not.toThrow();
   });
 
   it('inSequence validates its checks and keeps a name', () => {
