@@ -80,7 +80,6 @@ export async function callWithRetry<T>(call: (signal: AbortSignal) => Promise<T>
     if (wait <= 0) break;
     try {
       await sleep(wait, options.signal);
-      // Stryker disable next-line BlockStatement: without the break the loop ends at its aborted-signal check
     } catch {
       break;
     }

@@ -49,7 +49,6 @@ export async function runCheck(check: Check, env: CheckEnvironment, hookDeadline
 function safeRetryIf(retryIf: (o: CheckOutcome) => boolean, outcome: CheckOutcome): boolean {
   try {
     return retryIf(outcome);
-    // Stryker disable next-line BlockStatement: undefined stops the retry as false does
   } catch {
     return false;
   }

@@ -88,6 +88,7 @@ describe('Function: fitLine', () => {
     const odd = JSON.parse(fitLine({ reason: 7, big: 'z'.repeat(MAX_LINE_BYTES) })) as Record<string, unknown>;
     expect(odd.reason).toBe(7);
     expect(odd.checks).toEqual([]);
+    expect('checksOmitted' in odd).toBe(false);
   });
 
   it('counts the checks it had to leave out, down to none when even that does not fit', () => {
