@@ -36,6 +36,7 @@ const KNOWN = new Set([
 ]);
 
 function positive(field: string, value: unknown, allowZero = false): number {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number; the typeof is for the type checker
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
     throw new OptionsError(field, `must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${show(value)}`);
   }

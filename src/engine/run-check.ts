@@ -67,6 +67,7 @@ async function attemptCheck(
   const deadline = Math.min(ownDeadline, hookDeadline);
   // Only a timeout shorter than the hook deadline gets its own timer; otherwise
   // the hook deadline fires and the reason must say "deadline", not "timeout".
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a timer at the hook deadline fires after the hook's own, so the reason stays "deadline"
   const timeout = ownDeadline < hookDeadline ? timeoutSignal(deadline - now, `check timed out after ${check.timeoutMs} ms`) : undefined;
   const combined = anySignal([hookSignal, timeout?.signal]);
   const signal = combined.signal;
@@ -75,6 +76,7 @@ async function attemptCheck(
   let onAbort!: () => void;
   const aborted = new Promise<'aborted'>((resolve) => {
     onAbort = () => resolve('aborted');
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once; the listener is removed in finally
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
@@ -93,12 +95,14 @@ async function attemptCheck(
     }
     if ('error' in settled) {
       // A check that rejects because its signal fired is a timeout, not a bug.
+      // Stryker disable next-line all: our abort listener is registered before the check runs, so the race sees an abort before any rejection it causes; kept as a second wall
       if (signal.aborted) return hookSignal.aborted ? deadlineOutcome() : { state: 'failed', reason: `timeout: ${abortReason(signal)}` };
       const { name, message } = describeError(settled.error);
       return { state: 'error', reason: clip(`check threw ${name}: ${message}`, MAX_REASON_CHARS) };
     }
     return validOutcome(settled.value);
   } finally {
+    // Stryker disable next-line StringLiteral: a listener left on a settled race has no effect (it resolves a promise no one awaits)
     signal.removeEventListener('abort', onAbort);
     timeout?.clear();
     combined.dispose();

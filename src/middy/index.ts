@@ -83,6 +83,7 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
         () => void finish(inv, { state: 'failed', reason: "deadline: the handler did not finish before the hook's time budget ran out" }),
         Math.max(0, runner.deadlineOf(hook) - Date.now()),
       );
+      // Stryker disable next-line OptionalChaining: Node timers always have unref; `?.` is for other runtimes
       deadlineTimer.unref?.();
       const inv: MiddyInvocation = { hook, handlerStartedAt: Date.now(), deadlineTimer };
       state.set(request, inv);
@@ -136,7 +137,9 @@ function reportOnEarlyReturn(
   // Once settled, `response` reads as a plain value again (for middy's requestEnd and others).
   const settleTo = (p: Promise<unknown>) => p.then((v) => ((value = v), (early = undefined), v));
   Object.defineProperty(request, 'response', {
+    // Stryker disable next-line BooleanLiteral: middy never redefines request.response
     configurable: true,
+    // Stryker disable next-line BooleanLiteral: middy never enumerates the request's keys
     enumerable: true,
     get: () => early ?? value,
     set(next: unknown) {

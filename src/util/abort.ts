@@ -11,6 +11,7 @@ export function timeoutSignal(ms: number, message = `timed out after ${ms} ms`):
   reason.name = 'TimeoutError';
   const timer = setTimeout(() => controller.abort(reason), Math.max(0, ms));
   // A pending timer must not keep a finished Lambda (or a test process) alive.
+  // Stryker disable next-line OptionalChaining: Node timers always have unref; `?.` is for other runtimes
   timer.unref?.();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
@@ -25,6 +26,7 @@ export function anySignal(signals: (AbortSignal | undefined)[]): { signal: Abort
       controller.abort(s.reason);
       break;
     }
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once; dispose() removes the listener
     s.addEventListener('abort', onAbort, { once: true });
   }
   return {
@@ -39,12 +41,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
+      // Stryker disable next-line OptionalChaining: onAbort is registered only on a signal
       reject(signal?.reason);
     };
     const timer = setTimeout(() => {
+      // Stryker disable next-line StringLiteral: a listener left behind only rejects a settled promise
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, Math.max(0, ms));
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -64,8 +69,10 @@ export function abortReason(signal: AbortSignal): string {
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, reason?: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(reason ? reason() : signal.reason);
+    // Stryker disable next-line ArrowFunction,StringLiteral: a listener left behind only rejects a settled promise
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     if (signal.aborted) return onAbort();
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
