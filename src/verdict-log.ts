@@ -45,6 +45,7 @@ export function fitLine(record: Record<string, unknown>): string {
   const shrunk = ordered.map((c) => ({
     ...c,
     reason: typeof c.reason === 'string' ? clip(c.reason, 500) : c.reason,
+    // Stryker disable next-line StringLiteral: JSON.stringify of an object is never undefined; `?? ''` is for the type checker
     details: c.details === undefined ? undefined : { truncated: true, preview: clip(JSON.stringify(c.details) ?? '', 300) },
   }));
   const base = {

@@ -25,12 +25,15 @@ export async function runChecks(specs: CheckSpec[], env: CheckEnvironment, optio
     results[index] = await runLane(lanes[index]!, env, options);
   });
   // Every declared check has exactly one result, whatever the pool did: a missing one is an error, never a silent pass.
+  // Stryker disable next-line ArrowFunction: runPool always runs every lane; this is the second wall
   return lanes.flatMap((lane, i) => results[i] ?? lane.map((check) => unrun(check)));
 }
 
+// Stryker disable all: reached only if the pool skipped a lane (see above)
 function unrun(check: Check): CheckResult {
   return { name: check.name, state: 'error', reason: 'the engine did not run this check', enforced: true, durationMs: 0, attempts: 0 };
 }
+// Stryker restore all
 
 async function runLane(lane: Check[], env: CheckEnvironment, options: EngineOptions): Promise<CheckResult[]> {
   const out: CheckResult[] = [];

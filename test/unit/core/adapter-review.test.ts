@@ -30,6 +30,17 @@ describe('R3: a middleware registered before codeDeployHook throws from before (
     const handler = middy({ timeoutEarlyInMillis: 0 }).use(ssm).use(hook()).handler(async () => undefined) as unknown as Handler;
     const result = await settle(handler(EVENT, lambdaContext(2000)));
     expect({ resolved: result.ok, reports: statuses(cd) }).toEqual({ resolved: true, reports: ['Failed'] });
+    const verdict = (result as { value: HookVerdict }).value;
+    expect(verdict.checks[0]).toMatchObject({ name: 'handler', state: 'error', reason: 'a middleware before codeDeployHook threw Error: SSM GetParameters timed out' });
+    cd.restore();
+  });
+
+  it('a malformed event is rethrown as the middleware\'s error and reports nothing', async () => {
+    const cd = mockCodeDeploy({ platform: 'Lambda', events: { AfterAllowTraffic: 'InProgress' } });
+    const ssm = { before: async () => { throw new Error('SSM GetParameters timed out'); } };
+    const handler = middy({ timeoutEarlyInMillis: 0 }).use(ssm).use(hook()).handler(async () => undefined) as unknown as Handler;
+    await expect(handler({ source: 'aws.events' }, lambdaContext(2000))).rejects.toThrow('SSM GetParameters timed out');
+    expect(statuses(cd)).toEqual([]);
     cd.restore();
   });
 });
@@ -168,6 +179,9 @@ describe('R12: middy with a checks builder that returns no checks', () => {
     const verdict = await handler(EVENT, lambdaContext(3000));
     const viaDefineHook = await defineHook({ checks: () => [], log: () => {}, clients: { codeDeploy: new CodeDeployClient({}) }, ...FAST })(EVENT, lambdaContext(3000));
     expect({ middy: verdict.status, defineHook: viaDefineHook.status }).toEqual({ middy: 'Failed', defineHook: 'Failed' });
+    expect(verdict.reason).toMatch(/^no checks ran: the checks function returned none/);
+    expect(verdict.checks.map((c) => c.name)).toEqual(['handler']);
+    expect(viaDefineHook.checks).toEqual([]);
     cd.restore();
   });
 });

@@ -28,6 +28,7 @@ describe('Function: validateHookOptions', () => {
     [{ reserveMs: Number.NaN }, 'invalid option reserveMs: must be a non-negative number, got null'],
     [{ reserveMs: '5' }, 'invalid option reserveMs: must be a non-negative number, got "5"'],
     [{ maxDurationMs: 0 }, 'invalid option maxDurationMs: must be a positive number, got 0'],
+    [{ maxDurationMs: 900_001 }, "invalid option maxDurationMs: must be at most 900000 (Lambda's 15 minutes), got 900001"],
     [{ concurrency: 0 }, 'invalid option concurrency: must be an integer >= 1, got 0'],
     [{ concurrency: 1.5 }, 'invalid option concurrency: must be an integer >= 1, got 1.5'],
     [{ inconclusive: 'maybe' }, 'invalid option inconclusive: must be \'fail\' or \'pass\', got "maybe"'],
@@ -64,6 +65,7 @@ describe('Function: validateHookOptions', () => {
     };
     expect(() => validateHookOptions(all)).not.toThrow();
     expect(() => validateHookOptions({ checks: [ok], inconclusive: 'fail' })).not.toThrow();
+    expect(() => validateHookOptions({ checks: [ok], maxDurationMs: 900_000 })).not.toThrow();
   });
 });
 

@@ -104,6 +104,38 @@ describe('Function: fitLine', () => {
   });
 });
 
+describe('Function: fitLine keeps what explains a Failed', () => {
+  const pad = (n: number) => 'x'.repeat(n);
+
+  it('lists the checks that did not pass first, then the passed ones, keeping every one that fits', () => {
+    const checks = [
+      { name: 'p1', state: 'passed', reason: 'fine', details: { big: pad(150_000) } },
+      { name: 'f1', state: 'failed', reason: 'error rate 9%' },
+      { name: 'p2', state: 'passed', reason: 'fine', details: { big: pad(150_000) } },
+    ];
+    const out = JSON.parse(fitLine({ status: 'Failed', checks })) as { checks: { name: string }[] };
+    expect(out.checks.map((c) => c.name)).toEqual(['f1', 'p1', 'p2']);
+  });
+
+  it('clips a huge report error and bypass reason instead of dropping the record', () => {
+    const record = {
+      status: 'Failed',
+      reason: 'short',
+      report: { outcome: 'failed', attempts: 1, error: { name: 'ValidationException', message: pad(300_000) } },
+      bypass: { reason: pad(300_000) },
+      checks: [{ name: 'a', state: 'failed', reason: 'bad' }],
+    };
+    const line = fitLine(record);
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    const out = JSON.parse(line) as { report: { outcome: string; error: { name: string; message: string } }; bypass: { reason: string }; checks: unknown[] };
+    expect(out.report.outcome).toBe('failed');
+    expect(out.report.error.name).toBe('ValidationException');
+    expect(out.report.error.message).toBe(`${pad(1000)}… (299000 more characters cut)`);
+    expect(out.bypass.reason).toBe(`${pad(1000)}… (299000 more characters cut)`);
+    expect(out.checks).toHaveLength(1);
+  });
+});
+
 describe('Function: writeLine and stdoutSink', () => {
   it('writes one JSON line to stdout', () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
