@@ -8,7 +8,7 @@ import { describeError } from './errors.js';
 import { parseHookEvent } from './event.js';
 import { reportStatus } from './report.js';
 import type { ReportResult } from './report.js';
-import { DEFAULTS, ownOptions, resolveSettings, validateHookOptions } from './settings.js';
+import { DEFAULTS, MAX_LAMBDA_MS, ownOptions, resolveSettings, validateHookOptions } from './settings.js';
 import type { Settings } from './settings.js';
 import { timeoutSignal, untilAborted } from './util/abort.js';
 import { holdEventLoopUntil } from './util/keep-alive.js';
@@ -32,8 +32,6 @@ const FINAL_MARGIN_MS = 100;
 const MIN_RESERVE_MS = 500;
 /** The least time kept for reporting even when half the time left is less. */
 const REPORT_FLOOR_MS = 300;
-/** Lambda's longest timeout: a larger remaining time (or maxDurationMs) is a bug, and would overflow timers. */
-const MAX_LAMBDA_MS = 900_000;
 
 /**
  * When checks must stop: the Lambda end minus the reserve. The reserve is at
@@ -77,7 +75,6 @@ export function createHookRunner(given: HookOptions) {
   validateHookOptions(options);
   const sink = options.log ?? stdoutSink;
   // One registry per hook definition: a warm Lambda reuses its clients.
-  // Frozen, so a check cannot swap `get` and send the report somewhere else.
   const clients = createClientRegistry(options.clients);
   // Retries are ours (bounded by the Lambda deadline), not the SDK's.
   const codeDeploy = () => clients.get('codeDeploy', () => new CodeDeployClient({ maxAttempts: 1 }));
@@ -193,7 +190,11 @@ export function createHookRunner(given: HookOptions) {
     const ctx = resolved.context;
     let specs: CheckSpec[];
     try {
-      specs = typeof options.checks === 'function' ? await untilAborted(Promise.resolve().then(() => (options.checks as ChecksBuilder)(ctx)), signal, () => new Error('the checks function did not return before the hook deadline')) : options.checks;
+      const build = options.checks;
+      specs =
+        typeof build === 'function'
+          ? await untilAborted(Promise.resolve().then(() => build(ctx)), signal, () => new Error('the checks function did not return before the hook deadline'))
+          : build;
       validateCheckSpecs(specs);
       // The same rule in every adapter: a middy handler alone is not a hook's checks.
       if (specs.length === 0) return { status: 'Failed', reason: 'no checks ran: the checks function returned none, and a hook with nothing to check does not pass', checks: external ? [externalResult(external)] : [] };
@@ -261,8 +262,6 @@ export function verdictOf(results: CheckResult[], inconclusive: 'fail' | 'pass')
   if (enforced.length === 0) return { status: 'Succeeded', reason: `no enforced checks; ${dry} dry-run checks ran` };
   return { status: 'Succeeded', reason: `all ${enforced.length} enforced checks passed${dryNote}` };
 }
-
-type ChecksBuilder = (ctx: HookContext) => CheckSpec[] | Promise<CheckSpec[]>;
 
 function externalResult(e: ExternalOutcome): CheckResult {
   return { name: e.name, state: e.outcome.state, reason: clip(e.outcome.reason, MAX_REASON_CHARS), enforced: true, durationMs: e.durationMs, attempts: 1, ...(e.outcome.details ? { details: e.outcome.details } : {}) };

@@ -11,6 +11,9 @@ export const ENV = {
   debug: 'CODEDEPLOY_HOOKS_DEBUG',
 } as const;
 
+/** Lambda's longest timeout: no budget may exceed it (a larger one would also overflow timers). */
+export const MAX_LAMBDA_MS = 900_000;
+
 export const DEFAULTS = {
   reserveMs: 5000,
   concurrency: 8,
@@ -69,7 +72,7 @@ export function validateHookOptions(options: unknown): asserts options is HookOp
   }
   if (o.maxDurationMs !== undefined) {
     positive('maxDurationMs', o.maxDurationMs);
-    if ((o.maxDurationMs as number) > 900_000) throw new OptionsError('maxDurationMs', `must be at most 900000 (Lambda's 15 minutes), got ${show(o.maxDurationMs)}`);
+    if ((o.maxDurationMs as number) > MAX_LAMBDA_MS) throw new OptionsError('maxDurationMs', `must be at most ${MAX_LAMBDA_MS} (Lambda's 15 minutes), got ${show(o.maxDurationMs)}`);
   }
   if (o.metricsNamespace !== undefined && (typeof o.metricsNamespace !== 'string' || o.metricsNamespace === '')) {
     throw new OptionsError('metricsNamespace', 'must be a non-empty string');

@@ -33,8 +33,10 @@ export function writeLine(sink: LogSink, record: Record<string, unknown>): void 
 
 /**
  * The record as one JSON line of at most MAX_LINE_BYTES: first the checks'
- * details and reasons shrink, then trailing checks are counted instead of
- * listed. The status and the verdict reason always stay.
+ * details and reasons (and the report error, the bypass reason) shrink, the
+ * checks that did not pass move first, then trailing checks are counted
+ * instead of listed; if even that does not fit, a minimal record. The status
+ * always stays.
  */
 export function fitLine(record: Record<string, unknown>): string {
   const whole = JSON.stringify(record);

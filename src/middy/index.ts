@@ -57,12 +57,11 @@ interface MiddyInvocation {
  * @example
  * export const handler = middy().use(codeDeployHook({ checks: [alarms({ fromDeploymentGroup: true })] })).handler(async () => {});
  */
-/** Which codeDeployHook owns a request: one per chain (a second one would shadow the first). */
-const owners = new WeakMap<object, object>();
+/** Requests a codeDeployHook has claimed: one per chain (a second one would shadow the first). */
+const claimed = new WeakSet<object>();
 
 export function codeDeployHook(options: HookOptions): MiddlewareLike {
   const runner = createHookRunner(options);
-  const self = {};
   // Per request, not request.internal: middy's `internal` plugin option shares that object across invocations.
   const state = new WeakMap<object, MiddyInvocation>();
 
@@ -74,8 +73,8 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
 
   return {
     async before(request) {
-      if (owners.has(request)) throw new Error('codeDeployHook is registered twice in one middy chain: give one codeDeployHook all the checks');
-      owners.set(request, self);
+      if (claimed.has(request)) throw new Error('codeDeployHook is registered twice in one middy chain: give one codeDeployHook all the checks');
+      claimed.add(request);
       // A malformed event throws here: middy rethrows it, nothing is reported.
       const hook = runner.begin(request.event, request.context);
       // A handler still running at the hook deadline would leave no time to report: decide then.
@@ -100,14 +99,14 @@ export function codeDeployHook(options: HookOptions): MiddlewareLike {
       const { name, message } = describeError(request.error);
       if (!inv) {
         // Our before never ran: a middleware registered before this one threw. A CodeDeploy event still gets its Failed.
-        if (owners.has(request)) return;
+        if (claimed.has(request)) return;
         let hook: HookInvocation;
         try {
           hook = runner.begin(request.event, request.context);
         } catch {
           return; // not a CodeDeploy event (or malformed): let middy rethrow
         }
-        owners.set(request, self);
+        claimed.add(request);
         inv = { hook, handlerStartedAt: Date.now() };
         state.set(request, inv);
         request.response = await finish(inv, { state: 'error', reason: `a middleware before codeDeployHook threw ${name}: ${message}` });
