@@ -45,6 +45,8 @@ export interface BakeState {
   v: 1;
   /** Epoch ms of the first measurement. */
   firstAt: number;
+  /** Epoch ms of the latest measurement: where the next one's look-back (alarm history) starts. */
+  lastAt: number;
   /** Epoch ms when the next measurement is due. */
   nextAt: number;
   counts: BakeCounts;
@@ -123,7 +125,7 @@ export function recordMeasurement(plan: BakePlan, previous: BakeState | undefine
   const consecutiveErrors = state === 'error' ? (previous?.consecutiveErrors ?? 0) + 1 : 0;
   const firstAt = previous?.firstAt ?? startedAt;
   const nextAt = startedAt + plan.intervalMs;
-  const bake: BakeState = { v: 1, firstAt, nextAt, counts, consecutiveErrors, last: { state, reason: clip(why, MAX_STATE_REASON_CHARS) } };
+  const bake: BakeState = { v: 1, firstAt, lastAt: startedAt, nextAt, counts, consecutiveErrors, last: { state, reason: clip(why, MAX_STATE_REASON_CHARS) } };
   const breach = limitReason(state, counts, consecutiveErrors, plan, `measurement ${counts.total}`, why);
   if (breach) return { kind: 'decided', state, reason: breach, bake };
   const durationEnd = plan.durationMs !== undefined ? firstAt + plan.durationMs : Infinity;
@@ -169,6 +171,7 @@ export function parseBakeState(value: unknown, field: string): BakeState {
   return {
     v: 1,
     firstAt: count(s.firstAt, `${field}.firstAt`),
+    lastAt: count(s.lastAt, `${field}.lastAt`),
     nextAt: count(s.nextAt, `${field}.nextAt`),
     counts,
     consecutiveErrors,

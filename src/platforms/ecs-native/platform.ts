@@ -45,7 +45,8 @@ export function ecsNativePlatform(plan: BakePlan | undefined): PlatformFactory<E
       },
       async deliver({ event, decision, context, settings, startedAt, sink }) {
         // Without settings (invalid configuration) nothing was measured: fail now rather than count it as a bake error.
-        const outcome = outcomeOf(settings ? plan : undefined, event, decision, startedAt);
+        // A rollback is not baked either: its checks run once and decide, so the hook never holds a rollback back.
+        const outcome = outcomeOf(settings && !context?.isRollback ? plan : undefined, event, decision, startedAt);
         logVerdict(sink, event, decision, outcome, context, settings?.metricsNamespace, startedAt);
         return outcome.response;
       },

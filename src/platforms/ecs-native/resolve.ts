@@ -94,6 +94,7 @@ export async function resolveEcsNativeContext(event: EcsNativeHookEvent, client:
     isRollback: rollback.isRollback,
     rollbackEvidence: rollback.evidence,
     hookDetails: event.hookDetails,
+    ...(event.bake ? { bake: event.bake } : {}),
   };
 
   // The "deployment group" of an ECS-native deployment: its alarms and listeners, read at most once.
@@ -149,16 +150,16 @@ export async function resolveEcsNativeContext(event: EcsNativeHookEvent, client:
 
 /**
  * A rollback is told by the deployment's status (ROLLBACK_*) or its rollback
- * record; the weights alone only count at the stages ECS re-invokes on a
- * rollback, because PRE_PRODUCTION_TRAFFIC_SHIFT sends the same weights
- * (green 0 %, blue 100 %) before the first shift.
+ * record, or by the rule AWS documents for the stages it re-invokes on a
+ * rollback (TEST_ and PRODUCTION_TRAFFIC_SHIFT): green at 0 %, another
+ * revision at 100 %. The weights alone never count elsewhere:
+ * PRE_PRODUCTION_TRAFFIC_SHIFT sends the same weights before the first shift.
  */
 function rollbackOf(event: EcsNativeHookEvent, deployment: ServiceDeployment): { isRollback: boolean; evidence: string } {
   if (deployment.status && ROLLBACK_STATUSES.has(deployment.status)) return { isRollback: true, evidence: `deployment status ${deployment.status}` };
   if (deployment.rollback?.startedAt || deployment.rollback?.reason) return { isRollback: true, evidence: 'the deployment has a rollback record' };
-  const stageReinvoked = (ROLLBACK_STAGES as readonly string[]).includes(event.lifecycleStage);
-  if (stageReinvoked && weightsLookLikeRollback(event) && deployment.status === undefined) {
-    return { isRollback: true, evidence: `${event.lifecycleStage} with green at 0 % (the deployment status is unknown)` };
+  if ((ROLLBACK_STAGES as readonly string[]).includes(event.lifecycleStage) && weightsLookLikeRollback(event)) {
+    return { isRollback: true, evidence: `${event.lifecycleStage} with traffic shifting back: green at 0 %, another revision at 100 %` };
   }
   return { isRollback: false, evidence: `deployment status ${deployment.status ?? 'unknown'} at ${event.lifecycleStage}` };
 }

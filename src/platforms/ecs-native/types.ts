@@ -94,6 +94,8 @@ export interface EcsNativeDetails {
   rollbackEvidence: string;
   /** The hook's own hookDetails (configured and returned), without the bake state. */
   hookDetails: Record<string, unknown>;
+  /** The bake so far, when an earlier invocation of this hook took measurements. */
+  bake?: BakeState;
 }
 
 /**

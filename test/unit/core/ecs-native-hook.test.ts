@@ -108,10 +108,12 @@ describe('defineEcsNativeHook', () => {
     const seen: boolean[] = [];
     const { handler } = hook({ checks: (ctx) => (seen.push(ctx.isRollback), [scripted(['passed']).check]) });
     await handler(ecsEvent('PRE_PRODUCTION_TRAFFIC_SHIFT', flipped));
+    // AWS's documented rule for the stages it re-invokes on a rollback.
+    await handler(ecsEvent('PRODUCTION_TRAFFIC_SHIFT', flipped));
     ecs.restore();
     ecs = mockEcs({ status: 'ROLLBACK_IN_PROGRESS', rollback: { reason: 'alarm web-5xx' } });
     await handler(ecsEvent('PRODUCTION_TRAFFIC_SHIFT', flipped));
-    expect(seen).toEqual([false, true]);
+    expect(seen).toEqual([false, true, true]);
   });
 
   it('passes a bypass with its reason', async () => {
@@ -188,6 +190,13 @@ describe('bakes across invocations', () => {
     const again = await handler(ecsEvent('POST_PRODUCTION_TRAFFIC_SHIFT', { hookDetails: first.hookDetails }));
     expect(again).toEqual({ hookStatus: 'IN_PROGRESS', callBackDelay: 55, hookDetails: first.hookDetails });
     expect(probe.runs()).toBe(1);
+  });
+
+  it('does not bake a rollback: its checks run once and decide', async () => {
+    const flipped = { executionDetails: { ...(ecsEvent().executionDetails as object), productionTrafficWeights: { [GREEN]: 0, [BLUE]: 100 } } };
+    const { handler } = hook({ checks: [scripted(['passed']).check], bake: { intervalMs: 60_000, count: 3 } });
+    expect(await handler(ecsEvent('PRODUCTION_TRAFFIC_SHIFT', flipped))).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect((await handler(ecsEvent('PRODUCTION_TRAFFIC_SHIFT'))).hookStatus).toBe('IN_PROGRESS');
   });
 
   it('fails closed on a tampered bake state', async () => {
