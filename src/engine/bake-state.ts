@@ -141,17 +141,18 @@ export function recordMeasurement(plan: BakePlan, previous: BakeState | undefine
  * field by field: a tampered or truncated state is a HookEventError naming
  * the field, never a silently reset or miscounted bake.
  */
-export function parseBakeState(value: unknown, field: string): BakeState {
+export function parseBakeState(value: unknown, field: string, kind = 'bake state'): BakeState {
+  const invalid = (at: string, message: string) => new HookEventError(at, message, kind);
   const obj = (v: unknown, at: string): Record<string, unknown> => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HookEventError(at, 'must be an object (a bake state written by codedeploy-hooks)');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(at, 'must be an object (a bake state written by codedeploy-hooks)');
     return v as Record<string, unknown>;
   };
   const count = (v: unknown, at: string): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new HookEventError(at, `must be a whole number >= 0, got ${JSON.stringify(v) ?? String(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(at, `must be a whole number >= 0, got ${JSON.stringify(v) ?? String(v)}`);
     return v;
   };
   const s = obj(value, field);
-  if (s.v !== 1) throw new HookEventError(`${field}.v`, `must be 1 (the bake state format this version writes), got ${JSON.stringify(s.v) ?? 'nothing'}`);
+  if (s.v !== 1) throw invalid(`${field}.v`, `must be 1 (the bake state format this version writes), got ${JSON.stringify(s.v) ?? 'nothing'}`);
   const c = obj(s.counts, `${field}.counts`);
   const counts: BakeCounts = {
     total: count(c.total, `${field}.counts.total`),
@@ -161,13 +162,13 @@ export function parseBakeState(value: unknown, field: string): BakeState {
     inconclusive: count(c.inconclusive, `${field}.counts.inconclusive`),
   };
   if (counts.passed + counts.failed + counts.error + counts.inconclusive !== counts.total) {
-    throw new HookEventError(`${field}.counts`, 'do not add up to counts.total');
+    throw invalid(`${field}.counts`, 'do not add up to counts.total');
   }
   const last = obj(s.last, `${field}.last`);
-  if (!(CHECK_STATES as readonly unknown[]).includes(last.state)) throw new HookEventError(`${field}.last.state`, `must be one of ${CHECK_STATES.join(', ')}`);
-  if (typeof last.reason !== 'string') throw new HookEventError(`${field}.last.reason`, 'must be a string');
+  if (!(CHECK_STATES as readonly unknown[]).includes(last.state)) throw invalid(`${field}.last.state`, `must be one of ${CHECK_STATES.join(', ')}`);
+  if (typeof last.reason !== 'string') throw invalid(`${field}.last.reason`, 'must be a string');
   const consecutiveErrors = count(s.consecutiveErrors, `${field}.consecutiveErrors`);
-  if (consecutiveErrors > counts.error) throw new HookEventError(`${field}.consecutiveErrors`, 'exceeds counts.error');
+  if (consecutiveErrors > counts.error) throw invalid(`${field}.consecutiveErrors`, 'exceeds counts.error');
   return {
     v: 1,
     firstAt: count(s.firstAt, `${field}.firstAt`),

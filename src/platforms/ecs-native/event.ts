@@ -6,6 +6,10 @@
  * does not turn every hook into a rollback.
  */
 import { HookEventError } from '../../errors.js';
+
+const KIND = 'ECS lifecycle hook event';
+/** A HookEventError that says which event was expected. */
+const invalid = (field: string, message: string) => new HookEventError(field, message, KIND);
 import { MAX_ID_LENGTH } from '../../event.js';
 import { parseBakeState } from '../../engine/bake-state.js';
 import type { EcsNativeHookEvent, TrafficWeights } from './types.js';
@@ -26,17 +30,17 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function id(record: Record<string, unknown>, field: string, at = field): string {
   const value = record[field];
-  if (value === undefined) throw new HookEventError(at, 'is missing');
-  if (typeof value !== 'string') throw new HookEventError(at, `must be a string, got ${kindOf(value)}`);
-  if (value.trim() === '') throw new HookEventError(at, 'is empty');
-  if (value.length > MAX_ID_LENGTH) throw new HookEventError(at, `is ${value.length} characters long; at most ${MAX_ID_LENGTH} are accepted`);
+  if (value === undefined) throw invalid(at, 'is missing');
+  if (typeof value !== 'string') throw invalid(at, `must be a string, got ${kindOf(value)}`);
+  if (value.trim() === '') throw invalid(at, 'is empty');
+  if (value.length > MAX_ID_LENGTH) throw invalid(at, `is ${value.length} characters long; at most ${MAX_ID_LENGTH} are accepted`);
   return value;
 }
 
 function arn(record: Record<string, unknown>, field: string, resource: string, at = field): string {
   const value = id(record, field, at);
   if (!/^arn:[\w-]+:ecs:[\w-]*:\d*:/.test(value) || !value.includes(`:${resource}/`)) {
-    throw new HookEventError(at, `must be an ECS ${resource} ARN (arn:aws:ecs:<region>:<account>:${resource}/…), got ${JSON.stringify(value.slice(0, 200))}`);
+    throw invalid(at, `must be an ECS ${resource} ARN (arn:aws:ecs:<region>:<account>:${resource}/…), got ${JSON.stringify(value.slice(0, 200))}`);
   }
   return value;
 }
@@ -46,13 +50,13 @@ function weights(details: Record<string, unknown>, field: string): TrafficWeight
   const value = details[field];
   // Absent and null read as "not shifting" ({}), as at the stages where ECS sends an empty map.
   if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw new HookEventError(at, `must be an object of revision ARN -> percent, got ${kindOf(value)}`);
+  if (!isRecord(value)) throw invalid(at, `must be an object of revision ARN -> percent, got ${kindOf(value)}`);
   const entries = Object.entries(value);
-  if (entries.length > MAX_WEIGHTS) throw new HookEventError(at, `has ${entries.length} entries; at most ${MAX_WEIGHTS} are accepted`);
+  if (entries.length > MAX_WEIGHTS) throw invalid(at, `has ${entries.length} entries; at most ${MAX_WEIGHTS} are accepted`);
   const out: TrafficWeights = Object.create(null) as TrafficWeights;
   for (const [key, weight] of entries) {
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 100) {
-      throw new HookEventError(`${at}["${key.slice(0, 200)}"]`, `must be a percent between 0 and 100, got ${JSON.stringify(weight) ?? kindOf(weight)}`);
+      throw invalid(`${at}["${key.slice(0, 200)}"]`, `must be a percent between 0 and 100, got ${JSON.stringify(weight) ?? kindOf(weight)}`);
     }
     out[key] = weight;
   }
@@ -67,10 +71,10 @@ function hookDetailsOf(value: unknown): Record<string, unknown> {
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw new HookEventError('hookDetails', 'is a string that is not JSON; it must be a JSON object');
+      throw invalid('hookDetails', 'is a string that is not JSON; it must be a JSON object');
     }
   }
-  if (!isRecord(parsed)) throw new HookEventError('hookDetails', `must be a JSON object, got ${kindOf(parsed)}`);
+  if (!isRecord(parsed)) throw invalid('hookDetails', `must be a JSON object, got ${kindOf(parsed)}`);
   return parsed;
 }
 
@@ -80,20 +84,20 @@ function hookDetailsOf(value: unknown): Record<string, unknown> {
  */
 export function parseEcsNativeEvent(event: unknown): EcsNativeHookEvent {
   if (!isRecord(event)) {
-    throw new HookEventError('event', `must be an object {executionId, lifecycleStage, resourceArn, executionDetails}, got ${kindOf(event)}`);
+    throw invalid('event', `must be an object {executionId, lifecycleStage, resourceArn, executionDetails}, got ${kindOf(event)}`);
   }
   if (event.executionId === undefined && typeof event.DeploymentId === 'string') {
-    throw new HookEventError('executionId', 'is missing (this looks like a CodeDeploy event {DeploymentId, …}: use defineHook from codedeploy-hooks for CodeDeploy hooks)');
+    throw invalid('executionId', 'is missing (this looks like a CodeDeploy event {DeploymentId, …}: use defineHook from codedeploy-hooks for CodeDeploy hooks)');
   }
   const executionId = id(event, 'executionId');
   const lifecycleStage = id(event, 'lifecycleStage');
   if (!/^[A-Z][A-Z0-9_]{0,99}$/.test(lifecycleStage)) {
-    throw new HookEventError('lifecycleStage', `must be an ECS lifecycle stage such as POST_TEST_TRAFFIC_SHIFT, got ${JSON.stringify(lifecycleStage.slice(0, 200))}`);
+    throw invalid('lifecycleStage', `must be an ECS lifecycle stage such as POST_TEST_TRAFFIC_SHIFT, got ${JSON.stringify(lifecycleStage.slice(0, 200))}`);
   }
   const resourceArn = arn(event, 'resourceArn', 'service-deployment');
   const details = event.executionDetails;
-  if (details === undefined) throw new HookEventError('executionDetails', 'is missing');
-  if (!isRecord(details)) throw new HookEventError('executionDetails', `must be an object, got ${kindOf(details)}`);
+  if (details === undefined) throw invalid('executionDetails', 'is missing');
+  if (!isRecord(details)) throw invalid('executionDetails', `must be an object, got ${kindOf(details)}`);
   const serviceArn = arn(details, 'serviceArn', 'service', 'executionDetails.serviceArn');
   const targetServiceRevisionArn = arn(details, 'targetServiceRevisionArn', 'service-revision', 'executionDetails.targetServiceRevisionArn');
   const all = hookDetailsOf(event.hookDetails);
@@ -110,7 +114,7 @@ export function parseEcsNativeEvent(event: unknown): EcsNativeHookEvent {
     },
     hookDetails,
   };
-  if (rawBake !== undefined) parsed.bake = parseBakeState(rawBake, `hookDetails.${BAKE_STATE_KEY}`);
+  if (rawBake !== undefined) parsed.bake = parseBakeState(rawBake, `hookDetails.${BAKE_STATE_KEY}`, KIND);
   return parsed;
 }
 
