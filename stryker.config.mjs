@@ -9,6 +9,7 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts' },
   mutate: [
     'src/hook-runner.ts',
+    'src/invocation-runner.ts',
     'src/report.ts',
     'src/event.ts',
     'src/define-hook.ts',

@@ -12,7 +12,7 @@
  */
 import { defineEcsNativeHook } from '../src/ecs-native/index.js';
 import { requireStage } from './checks/ecs-native-stage.js';
-import { ecsTestTrafficConfig } from './ecs-test-traffic.js';
+import { ecsTestTrafficConfig } from './ecs-test-traffic-config.js';
 
 /** The stages this hook is written for. */
 export const STAGES = ['POST_TEST_TRAFFIC_SHIFT'] as const;

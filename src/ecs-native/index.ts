@@ -4,8 +4,8 @@
  * The same engine and checks as defineHook; the verdict is returned as
  * `{ hookStatus }` instead of reported to CodeDeploy.
  */
-import { createRunner } from '../hook-runner.js';
-import type { Invocation } from '../hook-runner.js';
+import { createRunner } from '../invocation-runner.js';
+import type { Invocation } from '../invocation-runner.js';
 import { isDue } from '../engine/bake-state.js';
 import { writeLine } from '../verdict-log.js';
 import { describeError, OptionsError } from '../errors.js';

@@ -1,7 +1,7 @@
 /** Options of an ECS-native hook, and the bake that spans its invocations. */
 import { OptionsError } from '../../errors.js';
 import type { BakePlan } from '../../engine/bake-state.js';
-import type { PlatformHookOptions } from '../../hook-runner.js';
+import type { PlatformHookOptions } from '../../invocation-runner.js';
 import { show } from '../../util/show.js';
 import type { EcsNativeHookContext } from './types.js';
 
