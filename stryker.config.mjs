@@ -9,11 +9,13 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts' },
   mutate: [
     'src/hook-runner.ts',
+    'src/invocation-runner.ts',
     'src/report.ts',
     'src/event.ts',
     'src/define-hook.ts',
     'src/middy/index.ts',
     'src/engine/*.ts',
+    'src/platforms/codedeploy.ts',
     'src/aws-call.ts',
     'src/settings.ts',
     'src/verdict-log.ts',

@@ -26,8 +26,9 @@ export class HookError extends Error {
 /** The Lambda event is not a CodeDeploy hook event; `field` names what is wrong. */
 export class HookEventError extends HookError {
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(ERROR_CODES.HOOK_EVENT, `invalid CodeDeploy hook event: ${field} ${message}`);
+  /** `kind` names the event expected: the CodeDeploy one unless an ECS-native parser says otherwise. */
+  constructor(field: string, message: string, kind = 'CodeDeploy hook event') {
+    super(ERROR_CODES.HOOK_EVENT, `invalid ${kind}: ${field} ${message}`);
     this.name = 'HookEventError';
     this.field = field;
   }

@@ -5,7 +5,7 @@
  * imports the checks barrel and with it undici).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,8 +37,8 @@ function loadInNode(file: string): Promise<string> {
 
 describe('hook bundles', () => {
   it('bundles every hook in hooks/ that exports a handler', () => {
-    expect(bundles.map((b) => b.name).sort()).toEqual(['ecs-post-traffic', 'ecs-test-traffic', 'post-traffic', 'pre-traffic']);
-    expect(hookEntries()).toHaveLength(4);
+    expect(bundles.map((b) => b.name).sort()).toEqual(['ecs-native-production-bake', 'ecs-native-test-traffic', 'ecs-post-traffic', 'ecs-test-traffic', 'post-traffic', 'pre-traffic']);
+    expect(hookEntries()).toHaveLength(6);
   });
 
   it('each bundle loads in a plain node process and exports a handler function', async () => {
@@ -48,5 +48,12 @@ describe('hook bundles', () => {
   it.each(LEAN)('%s stays lean (no undici, no barrel): under 600 KiB', (name) => {
     const b = bundles.find((x) => x.name === name);
     expect(b?.bytes).toBeLessThan(LEAN_LIMIT_BYTES);
+  });
+
+  // The ECS client (its model alone is ~120 KiB minified) instead of CodeDeploy's, and no CodeDeploy client at all.
+  it('ecs-native-production-bake stays lean (no undici, no CodeDeploy client): under 800 KiB', () => {
+    const b = bundles.find((x) => x.name === 'ecs-native-production-bake');
+    expect(b?.bytes).toBeLessThan(800 * 1024);
+    expect(readFileSync(b!.outfile, 'utf8')).not.toContain('CodeDeploy_20141006');
   });
 });
