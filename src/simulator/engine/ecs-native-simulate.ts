@@ -251,16 +251,22 @@ class StagePlayer {
     if (step.testWeight !== undefined) this.setWeight('test', step.testWeight);
     if (step.productionWeight !== undefined && step.stage === 'PRODUCTION_TRAFFIC_SHIFT') this.setWeight('production', step.productionWeight);
     if (step.hookable) await this.runHooks(step, false);
+    // BAKE_TIME is the bake itself; a linear or canary step's bake follows its PRODUCTION_TRAFFIC_SHIFT.
+    if (step.stage === 'BAKE_TIME') await this.bake(step);
     run.emit({ type: 'lifecycle', lifecycleEvent: step.stage, status: 'Succeeded' });
-    if (step.bakeSeconds > 0) {
-      run.emit({ type: 'info', message: `${step.stage === 'BAKE_TIME' ? 'bake time' : `bake after step ${step.step}`}: ${step.bakeSeconds / 60} min (simulated), alarms watched` });
-      try {
-        await run.clock.sleep(step.bakeSeconds, run.stop.signal);
-      } catch {
-        // Stopped: checkStopped below throws the cause.
-      }
-      run.checkStopped();
+    if (step.stage !== 'BAKE_TIME') await this.bake(step);
+  }
+
+  private async bake(step: StageStep): Promise<void> {
+    const { run } = this;
+    if (step.bakeSeconds <= 0) return;
+    run.emit({ type: 'info', message: `${step.stage === 'BAKE_TIME' ? 'bake time' : `bake after step ${step.step}`}: ${step.bakeSeconds / 60} min (simulated), alarms watched` });
+    try {
+      await run.clock.sleep(step.bakeSeconds, run.stop.signal);
+    } catch {
+      // Stopped: checkStopped below throws the cause.
     }
+    run.checkStopped();
   }
 
   private async scaleUpGreen(): Promise<void> {

@@ -295,7 +295,7 @@ function readHooks(r: ScenarioReader, value: unknown, platform: Platform, baseDi
       module: resolveModule(moduleAsWritten, baseDir),
       moduleAsWritten,
       export: r.string(h.export, [...path, 'export'], 'handler'),
-      functionName: r.string(h.functionName, [...path, 'functionName'], `CodeDeployHook_${event}`),
+      functionName: r.string(h.functionName, [...path, 'functionName'], platform === 'ECS-native' ? `ecs-hook-${event.toLowerCase()}` : `CodeDeployHook_${event}`),
       // Lambda's own limits: 1 s to 900 s.
       timeoutSeconds: r.number(h.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
       env: withPlaceholders(r, r.stringMap(h.env, [...path, 'env']), [...path, 'env']),
