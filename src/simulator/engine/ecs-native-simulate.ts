@@ -13,11 +13,13 @@
 import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
 import type { Scenario, ScenarioHook } from '../scenario/types.js';
 import type { EcsLifecycleHook, World } from '../state/index.js';
+import { realClock } from '../clock/clock.js';
+import { warpGlobals } from '../clock/warp.js';
 import { startEmulator } from '../emulator/index.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { startTaskServer, versionInvoke, type AppHandler } from './app-versions.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
-import { listenerRequests, setListenerWeight, startListeners, type EcsNetwork } from './ecs-deployment.js';
+import { listenerRoute, setListenerWeight, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { runNativeHook, type EcsNativeHookEvent, type NativeHookOutcome } from './ecs-native-hook.js';
 import { ecsNativeStagePlan, rollbackSteps, type StageStep } from './ecs-native-plan.js';
 import { applyEnv, invokeHook, loadHook, type HookHandler } from './hook-runner.js';
@@ -26,7 +28,7 @@ import { seededRandom } from './random.js';
 import type { SimulationResult } from './result.js';
 import { createLoadBalancing, type EcsResources } from './setup-world.js';
 import type { SimulateOptions } from './simulate.js';
-import { TrafficGenerator } from './traffic-generator.js';
+import { SimulatedTraffic } from './simulated-traffic.js';
 
 export async function simulateEcsNative(scenario: Scenario, opts: SimulateOptions, app: AppHandler, timeScale: number, world: World): Promise<SimulationResult> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,13 +51,21 @@ export async function simulateEcsNative(scenario: Scenario, opts: SimulateOption
     };
     const res = createLoadBalancing(world, scenario, vars, { production: net.production.port, test: net.test.port });
     const handlers = await loadHandlers(scenario, vars, emulator.url, world.region);
-    const deployment = createServiceDeployment(world, scenario, res);
 
     const run = new DeploymentRun(scenario, {
       world, endpoint: emulator.url, timeScale, handlers, vars,
       captureHookOutput: opts.captureHookOutput ?? true,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
+    // The whole world on the run's simulated clock, as for CodeDeploy deployments (simulate.ts).
+    world.useClock(run.clock);
+    const unwarp = warpGlobals(run.clock);
+    cleanups.push(() => {
+      unwarp();
+      run.clock.dispose();
+      world.useClock(realClock);
+    });
+    const deployment = createServiceDeployment(world, scenario, res);
     run.deploymentId = deployment.serviceDeploymentArn;
     const player = new StagePlayer(run, net, res, app, deployment, handlers, emulator.url);
     return await player.play(opts, timeScale);
@@ -172,7 +182,7 @@ class StagePlayer {
     const onAbort = () => run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the simulation was interrupted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
-    const traffic = new TrafficGenerator(scenario.traffic?.requestsPerSecond ?? 0, listenerRequests(net, scenario));
+    const traffic = new SimulatedTraffic(run.clock, scenario, this.app, listenerRoute(world, scenario, net, res));
     const flush = () => {
       const d = traffic.takeDelta();
       if (d.total > 0) run.emit({ type: 'requests', ...d });
@@ -262,7 +272,7 @@ class StagePlayer {
     if (step.bakeSeconds <= 0) return;
     run.emit({ type: 'info', message: `${step.stage === 'BAKE_TIME' ? 'bake time' : `bake after step ${step.step}`}: ${step.bakeSeconds / 60} min (simulated), alarms watched` });
     try {
-      await run.clock.sleep(step.bakeSeconds, run.stop.signal);
+      await run.clock.sleep(step.bakeSeconds * 1000, run.stop.signal);
     } catch {
       // Stopped: checkStopped below throws the cause.
     }
@@ -328,7 +338,7 @@ class StagePlayer {
         run.emit({ type: 'hook-invoked', lifecycleEvent: step.stage, functionName: hook.functionName, executionId: event.executionId });
         return invokeHook(handler, env, event, { endpoint: this.endpoint, region: this.world.region }, { captureOutput: run.opts.captureHookOutput });
       },
-      sleep: (seconds) => run.clock.sleep(seconds, rollingBack ? undefined : run.stop.signal),
+      sleep: (seconds) => run.clock.sleep(seconds * 1000, rollingBack ? undefined : run.stop.signal),
       now: () => run.clock.simSeconds(),
       onInvocation: (_n, inv, response) => {
         record.outcome = inv.outcome;
