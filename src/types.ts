@@ -7,6 +7,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 
 /** The payload CodeDeploy sends to a hook function (PascalCase, two fields only). */
 export interface CodeDeployHookEvent {
@@ -109,6 +110,8 @@ export interface HookClients {
   cloudWatch?: CloudWatchClient;
   lambda?: LambdaClient;
   elbv2?: ElasticLoadBalancingV2Client;
+  /** ECS-native hooks only (codedeploy-hooks/ecs-native). */
+  ecs?: ECSClient;
 }
 
 /** Lazily created, per-hook SDK clients. `get` returns the injected client or creates one once. */

@@ -104,7 +104,7 @@ describe('installed from the npm pack tarball', () => {
   });
 
   it('every documented subpath imports in plain Node, from dist, and from CommonJS with import()', async () => {
-    const subpaths = ['', '/checks', '/middy', '/testing', '/simulator', '/hooks/pre-traffic', '/hooks/post-traffic', '/hooks/ecs-test-traffic', '/hooks/ecs-post-traffic', '/hooks/config', '/hooks/checks/pre-traffic'];
+    const subpaths = ['', '/checks', '/middy', '/ecs-native', '/testing', '/simulator', '/hooks/pre-traffic', '/hooks/post-traffic', '/hooks/ecs-test-traffic', '/hooks/ecs-post-traffic', '/hooks/ecs-native-test-traffic', '/hooks/ecs-native-production-bake', '/hooks/config', '/hooks/checks/pre-traffic'];
     writeFileSync(
       join(app, 'imports.mjs'),
       `const out = {};
@@ -120,9 +120,10 @@ console.log(JSON.stringify(out));`,
     expect(found['codedeploy-hooks']?.exports).toContain('defineHook');
     expect(found['codedeploy-hooks/checks']?.exports).toEqual(expect.arrayContaining(['alarms', 'bake', 'http', 'invokeTarget', 'lambdaErrorRate', 'metric']));
     expect(found['codedeploy-hooks/middy']?.exports).toContain('codeDeployHook');
+    expect(found['codedeploy-hooks/ecs-native']?.exports).toEqual(expect.arrayContaining(['defineEcsNativeHook', 'parseEcsNativeEvent', 'ECS_NATIVE_STAGES']));
     expect(found['codedeploy-hooks/testing']?.exports).toEqual(expect.arrayContaining(['runHook', 'startTestEnvironment']));
     expect(found['codedeploy-hooks/simulator']?.exports).toEqual(expect.arrayContaining(['simulate', 'loadScenario']));
-    for (const hook of ['pre-traffic', 'post-traffic', 'ecs-test-traffic', 'ecs-post-traffic']) expect(found[`codedeploy-hooks/hooks/${hook}`]?.exports, hook).toContain('handler');
+    for (const hook of ['pre-traffic', 'post-traffic', 'ecs-test-traffic', 'ecs-post-traffic', 'ecs-native-test-traffic', 'ecs-native-production-bake']) expect(found[`codedeploy-hooks/hooks/${hook}`]?.exports, hook).toContain('handler');
     expect(found['codedeploy-hooks/hooks/pre-traffic']?.exports).toContain('preTrafficConfig');
     expect(found['codedeploy-hooks/hooks/config']?.exports).toContain('readBake');
     expect(found['codedeploy-hooks/hooks/checks/pre-traffic']?.exports).toContain('preTrafficChecks');
@@ -241,7 +242,7 @@ export const handler = defineHook({ checks: () => [...preTrafficChecks(preTraffi
 export const middleware = codeDeployHook({ checks: [alarms({ fromDeploymentGroup: true })] });
 `,
     );
-    const entries = ['deployed-hook.mjs', ...['pre-traffic', 'post-traffic', 'ecs-test-traffic', 'ecs-post-traffic'].map((h) => `node_modules/codedeploy-hooks/dist/hooks/${h}.js`)];
+    const entries = ['deployed-hook.mjs', ...['pre-traffic', 'post-traffic', 'ecs-test-traffic', 'ecs-post-traffic', 'ecs-native-test-traffic', 'ecs-native-production-bake'].map((h) => `node_modules/codedeploy-hooks/dist/hooks/${h}.js`)];
     for (const entry of entries) {
       const { metafile } = await build({ absWorkingDir: app, entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
       const inputs = Object.keys(metafile.inputs);

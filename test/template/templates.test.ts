@@ -20,6 +20,7 @@ const SCHEMA = '../shared/schemas/sam.schema.json';
 const TEMPLATES = [
   'template.yaml',
   'examples/ecs/template.yaml',
+  'examples/ecs-native/template.yaml',
   'test/fixtures/templates/clean-sam-prefixed.yaml',
   'test/fixtures/templates/clean-sam-custom-role.yaml',
   'test/fixtures/templates/clean-cfn-alias.json',
