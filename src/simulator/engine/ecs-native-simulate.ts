@@ -10,6 +10,7 @@
  * a failure rolls back by re-invoking the traffic-shift hooks with the weights
  * going back to blue. The stage order and weights come from ecs-native-plan.ts.
  */
+import { randomBytes } from 'node:crypto';
 import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
 import type { Scenario, ScenarioHook } from '../scenario/types.js';
 import type { EcsLifecycleHook, World } from '../state/index.js';
@@ -111,8 +112,8 @@ function createServiceDeployment(world: World, scenario: Scenario, res: EcsResou
       targetGroupArn: res.blueTargetGroupArn, containerName: 'app', containerPort: 8080,
       advancedConfiguration: {
         alternateTargetGroupArn: res.greenTargetGroupArn,
-        productionListenerRule: res.productionListenerArn,
-        testListenerRule: res.testListenerArn,
+        productionListenerRule: listenerRule(res.productionListenerArn),
+        testListenerRule: listenerRule(res.testListenerArn),
         roleArn: `arn:aws:iam::${world.accountId}:role/${spec.service}-ecs-infrastructure`,
       },
     }],
@@ -124,6 +125,14 @@ function createServiceDeployment(world: World, scenario: Scenario, res: EcsResou
   });
   const green = world.ecs.registerRevision(service.serviceArn, taskDefinition(target.version), `${spec.service}:${target.version}`);
   return world.ecs.startDeployment(service.serviceArn, green.serviceRevisionArn);
+}
+
+/**
+ * ECS routes by listener rules: "arn:…:listener-rule/app/<lb>/<lbId>/<listenerId>/<ruleId>", whose
+ * listener the hooks derive from the ARN. The simulated rule is the listener's default action.
+ */
+function listenerRule(listenerArn: string): string {
+  return `${listenerArn.replace(':listener/', ':listener-rule/')}/${randomBytes(8).toString('hex')}`;
 }
 
 /** "CANARY 10% for 3 min, then 100%; bake 5 min" */
@@ -354,9 +363,11 @@ class StagePlayer {
     const outcome = rollingBack ? await work : await Promise.race([work, stopped(run)]);
     const failedWhy = verdictReason(record.logs);
     const final: NativeHookOutcome = outcome.status === 'FAILED' && failedWhy ? { ...outcome, why: `${outcome.why} (${failedWhy})` } : outcome;
-    record.status = final.status === 'SUCCEEDED' ? 'Succeeded' : final.status === 'FAILED' ? 'Failed' : 'NoReport';
+    const status = final.status === 'SUCCEEDED' ? 'Succeeded' : final.status === 'FAILED' ? 'Failed' : 'NoReport';
+    // The result keeps what decided the deployment: a rollback's re-invocation does not overwrite it.
+    if (!rollingBack) record.status = status;
     this.world.ecs.hookStarted(this.arn, { hookId, targetType: 'AWS_LAMBDA', targetArn: hook.functionName, status: final.status, timeoutAction: hook.native?.timeoutAction ?? 'ROLLBACK' });
-    run.emit({ type: 'hook-status', lifecycleEvent: step.stage, status: record.status, message: final.status === 'SUCCEEDED' ? 'hookStatus SUCCEEDED' : `${final.status}: ${final.why}` });
+    run.emit({ type: 'hook-status', lifecycleEvent: step.stage, status, message: `${rollingBack ? 'rollback: ' : ''}${final.status === 'SUCCEEDED' ? 'hookStatus SUCCEEDED' : `${final.status}: ${final.why}`}` });
     return final;
   }
 
