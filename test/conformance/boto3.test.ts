@@ -1,13 +1,13 @@
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Emulator } from '../../src/simulator/emulator/index.js';
 import { buildFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
+import { BOTO3_INSTALL, hasBoto3, runBoto3 } from './boto3-driver.js';
+import type { Boto3Call } from './boto3-driver.js';
 import { lambdaLogLines } from './lambda-log.js';
 import { PREDEFINED_CONFIGS } from './predefined-configs.js';
 
@@ -16,53 +16,14 @@ import { PREDEFINED_CONFIGS } from './predefined-configs.js';
  * protocol choice, request compression and error parsing, against the emulator.
  */
 
-const INSTALL = 'install boto3 for python3 (pip install boto3)';
-const SCRIPT = fileURLToPath(new URL('./tools/boto3-calls.py', import.meta.url));
-
-function hasBoto3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+const INSTALL = BOTO3_INSTALL;
 const available = hasBoto3();
-
-interface Call { service: string; operation: string; params?: Record<string, unknown>; version?: string }
-interface Result {
-  status: number;
-  requestId?: string;
-  result?: any; // boto3's parsed response, untyped; assertions check its shape
-  error?: { Code: string; Message: string };
-  contentEncoding?: string | null;
-}
 
 let emu: Emulator;
 let f: Fixture;
 let dir: string;
 
-function run(calls: Call[]): Promise<Result[]> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('python3', [SCRIPT], {
-      timeout: 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        AWS_CONFIG_FILE: join(dir, 'none-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none-credentials'),
-        ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
-        ...(process.env.PYENV_VERSION ? { PYENV_VERSION: process.env.PYENV_VERSION } : {}),
-      },
-    }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`boto3 driver failed: ${stderr || err.message}`));
-      else resolve(JSON.parse(stdout) as Result[]);
-    });
-    child.stdin!.end(JSON.stringify({ endpoint: emu.url, calls }));
-  });
-}
+const run = (calls: Boto3Call[]) => runBoto3(emu.url, dir, calls);
 
 if (!available && process.env.CI === 'true') {
   describe('boto3 conformance', () => {

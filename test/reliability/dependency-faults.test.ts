@@ -54,6 +54,7 @@ const KINDS: Kind[] = [
         lambda: /Lambda Invoke of orders:2 failed: ServiceException/,
         elbv2: new RegExp(`${operation} .*failed: ServiceUnavailable`),
         codedeploy: /./,
+        ecs: new RegExp(`${operation} .*failed: ServerException`),
       })[service],
   },
 ];

@@ -57,6 +57,17 @@ export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendReque
   };
 }
 
+/** Moves a listener's traffic (the loopback proxy and the ELBv2 world's forward action) and records it in the timeline. */
+export function setListenerWeight(run: DeploymentRun, proxy: ListenerProxy, listenerArn: string, res: EcsResources, greenWeight: number, rollback = false): void {
+  const { current, target } = run.scenario.versions;
+  proxy.setGreenWeight(greenWeight);
+  const groups = [];
+  if (greenWeight < 100) groups.push({ TargetGroupArn: res.blueTargetGroupArn, Weight: 100 - greenWeight });
+  if (greenWeight > 0) groups.push({ TargetGroupArn: res.greenTargetGroupArn, Weight: greenWeight });
+  run.world.elbv2.setListenerWeights(listenerArn, groups);
+  run.emit({ type: 'traffic', listener: proxy.name, targetWeight: greenWeight, currentVersion: current.version, targetVersion: target.version, ...(rollback ? { rollback } : {}) });
+}
+
 /** Production traffic through the production listener: its blue/green weights, and the ALB metrics of the target groups. */
 export function listenerRoute(world: World, scenario: Scenario, net: EcsNetwork, res: EcsResources): TrafficRoute {
   const { current, target } = scenario.versions;
@@ -87,14 +98,8 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
   const cd = world.codeDeploy;
   for (const proxy of [net.production, net.test]) proxy.configure({ world, loadBalancerDimension: res.loadBalancerDimension });
 
-  const setListener = (proxy: ListenerProxy, listenerArn: string, greenWeight: number, rollback = false): void => {
-    proxy.setGreenWeight(greenWeight);
-    const groups = [];
-    if (greenWeight < 100) groups.push({ TargetGroupArn: res.blueTargetGroupArn, Weight: 100 - greenWeight });
-    if (greenWeight > 0) groups.push({ TargetGroupArn: res.greenTargetGroupArn, Weight: greenWeight });
-    world.elbv2.setListenerWeights(listenerArn, groups);
-    run.emit({ type: 'traffic', listener: proxy.name, targetWeight: greenWeight, currentVersion: current.version, targetVersion: target.version, ...(rollback ? { rollback } : {}) });
-  };
+  const setListener = (proxy: ListenerProxy, listenerArn: string, greenWeight: number, rollback = false): void =>
+    setListenerWeight(run, proxy, listenerArn, res, greenWeight, rollback);
   let greenStarted = false;
 
   return {

@@ -21,6 +21,8 @@ export interface HookInvocation {
   /** How the function invocation ended. */
   outcome: 'returned' | 'threw' | 'timed-out';
   verdict?: HookVerdict;
+  /** What the handler returned (ECS-native hooks return their hookStatus). */
+  value?: unknown;
   error?: string;
   durationMs: number;
   /** What the hook wrote to stdout/stderr while it ran (its CloudWatch Logs, in AWS). */
@@ -55,7 +57,7 @@ export function lambdaContext(functionName: string, region: string, deadline: nu
 export async function invokeHook(
   handler: HookHandler,
   hook: ScenarioHook,
-  event: { DeploymentId: string; LifecycleEventHookExecutionId: string },
+  event: { DeploymentId: string; LifecycleEventHookExecutionId: string } | object,
   aws: AwsEnvironment,
   opts: { captureOutput: boolean; clock?: Clock },
 ): Promise<HookInvocation> {
@@ -80,7 +82,7 @@ export async function invokeHook(
     const run = Promise.resolve()
       .then(() => handler(event, context))
       .then(
-        (value): Omit<HookInvocation, 'durationMs' | 'logs'> => ({ outcome: 'returned', ...(isVerdict(value) ? { verdict: value } : {}) }),
+        (value): Omit<HookInvocation, 'durationMs' | 'logs'> => ({ outcome: 'returned', value, ...(isVerdict(value) ? { verdict: value } : {}) }),
         (err: unknown): Omit<HookInvocation, 'durationMs' | 'logs'> => ({ outcome: 'threw', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
       );
     const timeout = new Promise<Omit<HookInvocation, 'durationMs' | 'logs'>>((resolve) => {

@@ -3,6 +3,7 @@
  * JSON report contains and what JUnit XML is made from.
  */
 import type { HookVerdict } from '../../types.js';
+import type { Platform } from '../scenario/types.js';
 import type { TimelineEvent } from './timeline.js';
 
 export interface HookRunResult {
@@ -31,7 +32,7 @@ export interface SimulationResult {
   scenario: string;
   source: string;
   description: string;
-  platform: 'Lambda' | 'ECS';
+  platform: Platform;
   deploymentId: string;
   deploymentConfigName: string;
   status: 'Succeeded' | 'Failed' | 'Stopped';

@@ -36,15 +36,18 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
     targetVersion: scenario.versions.target.version,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
   };
+  const platform = scenario.platform;
+  // ECS-native deployments have no CodeDeploy side: ecs-native-simulate.ts sets up their world.
+  if (platform === 'ECS-native') throw new Error(`setupWorld builds CodeDeploy deployments; ${scenario.source} is ECS-native`);
   const cd = world.codeDeploy;
-  cd.createApplication({ applicationName: scenario.application.name, computePlatform: scenario.platform });
+  cd.createApplication({ applicationName: scenario.application.name, computePlatform: platform });
 
   let deploymentConfigName: string;
   if (typeof scenario.deployment.config === 'string') {
     deploymentConfigName = scenario.deployment.config;
   } else {
     const { name, ...routing } = scenario.deployment.config;
-    cd.putDeploymentConfig({ deploymentConfigName: name, computePlatform: scenario.platform, trafficRoutingConfig: routing });
+    cd.putDeploymentConfig({ deploymentConfigName: name, computePlatform: platform, trafficRoutingConfig: routing });
     deploymentConfigName = name;
   }
   const routing = cd.getDeploymentConfig(deploymentConfigName).trafficRoutingConfig;
@@ -74,13 +77,7 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
   }
 
   const spec = scenario.ecs!;
-  const elb = world.elbv2;
-  // The listeners really are loopback servers: the DNS name is 127.0.0.1 so an http check can reach them.
-  const lb = elb.createLoadBalancer({ name: spec.loadBalancerName, dnsName: '127.0.0.1' });
-  const blue = elb.createTargetGroup({ name: spec.targetGroups[0], port: 8080, healthCheckPath: '/health' });
-  const green = elb.createTargetGroup({ name: spec.targetGroups[1], port: 8080, healthCheckPath: '/health' });
-  const production = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.production ?? 80, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
-  const test = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
+  const ecs = createLoadBalancing(world, scenario, vars, ports);
   cd.createDeploymentGroup({
     applicationName: scenario.application.name,
     deploymentGroupName: scenario.application.deploymentGroup,
@@ -90,12 +87,29 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
     ecsServices: [{ clusterName: spec.cluster, serviceName: spec.service }],
     loadBalancerInfo: {
       targetGroupPairInfoList: [{
-        targetGroups: [{ name: blue.TargetGroupName }, { name: green.TargetGroupName }],
-        prodTrafficRoute: { listenerArns: [production.ListenerArn] },
-        testTrafficRoute: { listenerArns: [test.ListenerArn] },
+        targetGroups: [{ name: spec.targetGroups[0] }, { name: spec.targetGroups[1] }],
+        prodTrafficRoute: { listenerArns: [ecs.productionListenerArn] },
+        testTrafficRoute: { listenerArns: [ecs.testListenerArn] },
       }],
     },
   });
+  return { deploymentConfigName, routing, ecs, vars };
+}
+
+/**
+ * The load balancer of an ECS service (CodeDeploy or ECS-native): two target
+ * groups, the production and test listeners on their loopback ports, the
+ * placeholders that name them, and the scenario's alarms.
+ */
+export function createLoadBalancing(world: World, scenario: Scenario, vars: Partial<Record<PlaceholderName, string>>, ports?: { production: number; test: number }): EcsResources {
+  const spec = scenario.ecs!;
+  const elb = world.elbv2;
+  // The listeners really are loopback servers: the DNS name is 127.0.0.1 so an http check can reach them.
+  const lb = elb.createLoadBalancer({ name: spec.loadBalancerName, dnsName: '127.0.0.1' });
+  const blue = elb.createTargetGroup({ name: spec.targetGroups[0], port: 8080, healthCheckPath: '/health' });
+  const green = elb.createTargetGroup({ name: spec.targetGroups[1], port: 8080, healthCheckPath: '/health' });
+  const production = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.production ?? 80, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
+  const test = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
   const ecs: EcsResources = {
     loadBalancerArn: lb.LoadBalancerArn,
     productionListenerArn: production.ListenerArn,
@@ -114,7 +128,7 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
     testUrl: `http://127.0.0.1:${test.Port}`,
   });
   for (const alarm of scenario.alarms) createAlarm(world, alarm, vars);
-  return { deploymentConfigName, routing, ecs, vars };
+  return ecs;
 }
 
 /** CloudWatch's ALB dimensions are the ARN's resource part: `app/name/id`, `targetgroup/name/id`. */

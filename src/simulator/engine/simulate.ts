@@ -16,6 +16,7 @@ import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
+import { simulateEcsNative } from './ecs-native-simulate.js';
 import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
 import { recordRollbackDeployment } from './rollback-deployment.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
@@ -51,6 +52,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
   const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
+  if (scenario.platform === 'ECS-native') return simulateEcsNative(scenario, opts, app, timeScale, world);
   const cleanups: (() => Promise<void> | void)[] = [];
   let net: EcsNetwork | undefined;
   try {

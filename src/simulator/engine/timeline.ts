@@ -4,6 +4,7 @@
  * `at` is real milliseconds since the start; `simSeconds` is CodeDeploy's time.
  */
 import type { HookVerdict } from '../../types.js';
+import type { Platform } from '../scenario/types.js';
 
 interface Stamp {
   at: number;
@@ -12,7 +13,7 @@ interface Stamp {
 
 export type TimelineEvent = Stamp &
   (
-    | { type: 'deployment-started'; deploymentId: string; platform: 'Lambda' | 'ECS'; config: string; routing: string; scenario: string }
+    | { type: 'deployment-started'; deploymentId: string; platform: Platform; config: string; routing: string; scenario: string }
     | { type: 'lifecycle'; lifecycleEvent: string; status: 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped'; message?: string }
     | { type: 'hook-invoked'; lifecycleEvent: string; functionName: string; executionId: string }
     | { type: 'hook-finished'; lifecycleEvent: string; outcome: 'returned' | 'threw' | 'timed-out'; verdict?: HookVerdict; error?: string; durationMs: number; logs?: string[] }

@@ -5,8 +5,11 @@
  * fills with a default is required here, so the engine never guesses.
  */
 import type { EcsLifecycleEvent, LambdaLifecycleEvent } from '../../types.js';
+import type { EcsDeploymentConfiguration } from '../state/ecs.js';
+import type { EcsNativeHookStage } from './ecs-native.js';
 
-export type Platform = 'Lambda' | 'ECS';
+/** `ECS` is a CodeDeploy blue/green deployment of an ECS service; `ECS-native` one that ECS runs itself (deployment controller ECS). */
+export type Platform = 'Lambda' | 'ECS' | 'ECS-native';
 
 /** How one version of the example application behaves when it serves a request. */
 export interface VersionBehaviour {
@@ -67,7 +70,8 @@ export interface ScenarioAlarm {
 }
 
 export interface ScenarioHook {
-  lifecycleEvent: LambdaLifecycleEvent | EcsLifecycleEvent;
+  /** A CodeDeploy lifecycle event, or for ECS-native the lifecycle stage the hook is registered at. */
+  lifecycleEvent: LambdaLifecycleEvent | EcsLifecycleEvent | EcsNativeHookStage;
   /** Absolute path of the module (resolved from the scenario file's directory). */
   module: string;
   /** The module path as written in the scenario, for messages. */
@@ -78,6 +82,16 @@ export interface ScenarioHook {
   /** The hook function's Lambda timeout, in real seconds. @default 60 */
   timeoutSeconds: number;
   env: Record<string, string>;
+  /** ECS-native only: the hook's configured `hookDetails` and `timeoutConfiguration`. */
+  native?: EcsNativeHookSettings;
+}
+
+export interface EcsNativeHookSettings {
+  hookDetails?: Record<string, unknown>;
+  /** How long ECS waits for the hook to resolve (IN_PROGRESS re-invocations included), in simulated minutes. @default 1440 */
+  timeoutInMinutes: number;
+  /** What ECS does when that time is up. @default ROLLBACK */
+  timeoutAction: 'ROLLBACK' | 'CONTINUE';
 }
 
 export interface ScenarioTraffic {
@@ -111,7 +125,10 @@ export interface Scenario {
   platform: Platform;
   application: { name: string; deploymentGroup: string };
   lambda?: LambdaTargetSpec;
+  /** ECS (CodeDeploy) and ECS-native: the service, its listeners and target groups. */
   ecs?: EcsTargetSpec;
+  /** ECS-native only: the service's deploymentConfiguration (strategy, bakes); its hooks and alarms come from `hooks` and `alarms`. */
+  ecsNative?: Omit<EcsDeploymentConfiguration, 'lifecycleHooks' | 'alarms'>;
   /** The application code every version runs: module path (absolute) + export. */
   app: { module: string; export: string };
   versions: { current: VersionBehaviour; target: VersionBehaviour };

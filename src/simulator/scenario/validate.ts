@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from '../../types.js';
 import { predefinedDeploymentConfigs } from '../state/deployment-configs.js';
+import { ECS_NATIVE_DEPLOYMENT_KEYS, ECS_NATIVE_HOOK_KEYS, ECS_NATIVE_HOOK_STAGES, readEcsNativeDeployment, readEcsNativeHook } from './ecs-native.js';
 import { PLACEHOLDERS, unknownPlaceholders } from './placeholders.js';
 import { ScenarioReader } from './reader.js';
 import type {
@@ -56,14 +57,14 @@ export interface ValidateOptions {
 export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario {
   const r = opts.reader;
   const top = r.object(raw, [], TOP_KEYS, ['platform']);
-  const platform = r.oneOf<Platform>(top.platform, ['platform'], ['Lambda', 'ECS']);
+  const platform = r.oneOf<Platform>(top.platform, ['platform'], ['Lambda', 'ECS', 'ECS-native']);
   const name = r.string(top.name, ['name'], opts.defaultName);
   const application = readApplication(r, top.application);
 
   let lambda: LambdaTargetSpec | undefined;
   let ecs: EcsTargetSpec | undefined;
   if (platform === 'Lambda') {
-    if (top.ecs !== undefined) r.fail(['ecs'], 'is only allowed when platform is ECS');
+    if (top.ecs !== undefined) r.fail(['ecs'], 'is only allowed when platform is ECS or ECS-native');
     lambda = readLambda(r, top.lambda, application.name);
   } else {
     if (top.lambda !== undefined) r.fail(['lambda'], 'is only allowed when platform is Lambda');
@@ -79,6 +80,7 @@ export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario 
     app: readApp(r, top.app, opts),
     versions: readVersions(r, top.versions),
     deployment: readDeployment(r, top.deployment, platform),
+    ...(platform === 'ECS-native' ? { ecsNative: readEcsNativeDeployment(r, deploymentBlock(r, top.deployment, platform)) } : {}),
     alarms: r.array(top.alarms, ['alarms']).map((a, i) => readAlarm(r, a, ['alarms', i])),
     hooks: readHooks(r, top.hooks, platform, opts.baseDir),
     seed: r.number(top.seed, ['seed'], { integer: true, min: 0, fallback: 1 }),
@@ -176,11 +178,21 @@ function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultV
   return behaviour;
 }
 
+const DEPLOYMENT_KEYS = ['timeScale', 'autoRollback', 'alarmPollSeconds'] as const;
+
+/** CodeDeploy takes a deployment configuration and waits an hour for a hook; ECS-native has a strategy and per-hook timeouts. */
+function deploymentBlock(r: ScenarioReader, value: unknown, platform: Platform): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  const keys = platform === 'ECS-native' ? [...DEPLOYMENT_KEYS, ...ECS_NATIVE_DEPLOYMENT_KEYS] : [...DEPLOYMENT_KEYS, 'config', 'hookWaitSeconds'];
+  return r.object(value, ['deployment'], keys);
+}
+
 function readDeployment(r: ScenarioReader, value: unknown, platform: Platform): ScenarioDeployment {
-  const o = value === undefined || value === null ? {} : r.object(value, ['deployment'], ['config', 'timeScale', 'autoRollback', 'alarmPollSeconds', 'hookWaitSeconds']);
+  const o = deploymentBlock(r, value, platform);
   const fallbackConfig = platform === 'Lambda' ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes' : 'CodeDeployDefault.ECSAllAtOnce';
   return {
-    config: readConfig(r, o.config ?? fallbackConfig, platform),
+    // ECS-native deployments have no CodeDeploy configuration: the strategy names it.
+    config: platform === 'ECS-native' ? `ECS ${String(o.strategy ?? 'BLUE_GREEN')}` : readConfig(r, o.config ?? fallbackConfig, platform),
     timeScale: r.number(o.timeScale, ['deployment', 'timeScale'], { min: 0.001, max: MAX_TIME_SCALE, fallback: DEFAULT_TIME_SCALE }),
     autoRollback: r.boolean(o.autoRollback, ['deployment', 'autoRollback'], true),
     alarmPollSeconds: r.number(o.alarmPollSeconds, ['deployment', 'alarmPollSeconds'], { min: 1, max: 3600, fallback: 30 }),
@@ -268,24 +280,26 @@ function readAlarm(r: ScenarioReader, value: unknown, path: (string | number)[])
 
 function readHooks(r: ScenarioReader, value: unknown, platform: Platform, baseDir: string): ScenarioHook[] {
   if (value === undefined || value === null) return [];
-  const events: readonly string[] = platform === 'Lambda' ? LAMBDA_LIFECYCLE_EVENTS : ECS_LIFECYCLE_EVENTS;
+  const events: readonly string[] = platform === 'Lambda' ? LAMBDA_LIFECYCLE_EVENTS : platform === 'ECS' ? ECS_LIFECYCLE_EVENTS : ECS_NATIVE_HOOK_STAGES;
+  const extraKeys: readonly string[] = platform === 'ECS-native' ? ECS_NATIVE_HOOK_KEYS : [];
   const o = r.object(value, ['hooks'], events);
   const hooks: ScenarioHook[] = [];
   // Lifecycle order, whatever order the file lists them in.
   for (const event of events) {
     if (o[event] === undefined) continue;
     const path = ['hooks', event];
-    const h = r.object(o[event], path, ['module', 'export', 'functionName', 'timeoutSeconds', 'env'], ['module']);
+    const h = r.object(o[event], path, ['module', 'export', 'functionName', 'timeoutSeconds', 'env', ...extraKeys], ['module']);
     const moduleAsWritten = r.string(h.module, [...path, 'module']);
     hooks.push({
       lifecycleEvent: event as ScenarioHook['lifecycleEvent'],
       module: resolveModule(moduleAsWritten, baseDir),
       moduleAsWritten,
       export: r.string(h.export, [...path, 'export'], 'handler'),
-      functionName: r.string(h.functionName, [...path, 'functionName'], `CodeDeployHook_${event}`),
+      functionName: r.string(h.functionName, [...path, 'functionName'], platform === 'ECS-native' ? `ecs-hook-${event.toLowerCase()}` : `CodeDeployHook_${event}`),
       // Lambda's own limits: 1 s to 900 s.
       timeoutSeconds: r.number(h.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
       env: withPlaceholders(r, r.stringMap(h.env, [...path, 'env']), [...path, 'env']),
+      ...(platform === 'ECS-native' ? { native: readEcsNativeHook(r, h, path) } : {}),
     });
   }
   return hooks;

@@ -5,6 +5,7 @@ export * from './codedeploy.js';
 export * from './cloudwatch.js';
 export * from './lambda.js';
 export * from './elbv2.js';
+export * from './ecs.js';
 export { predefinedDeploymentConfigs } from './deployment-configs.js';
 export type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
 export type { Dimension, MetricDatumInput, MetricIdentity, MetricStoreLimits } from './metric-store.js';

@@ -1,6 +1,7 @@
 import { realClock, type Clock } from '../clock/clock.js';
 import { CloudWatchState } from './cloudwatch.js';
 import { CodeDeployState } from './codedeploy.js';
+import { EcsState } from './ecs.js';
 import { Elbv2State } from './elbv2.js';
 import { LambdaState } from './lambda.js';
 import type { MetricStoreLimits } from './metric-store.js';
@@ -11,7 +12,7 @@ import type { MetricStoreLimits } from './metric-store.js';
  * injectable so tests and time-scaled simulations are deterministic.
  */
 
-export type ServiceName = 'codedeploy' | 'cloudwatch' | 'lambda' | 'elbv2';
+export type ServiceName = 'codedeploy' | 'cloudwatch' | 'lambda' | 'elbv2' | 'ecs';
 
 export interface RecordedRequest {
   service: ServiceName | 'unknown';
@@ -47,6 +48,7 @@ export class World {
   readonly cloudWatch: CloudWatchState;
   readonly lambda: LambdaState;
   readonly elbv2: Elbv2State;
+  readonly ecs: EcsState;
   /** Every API request the emulator served, in order (bounded by maxRecordedRequests). */
   readonly requests: RecordedRequest[] = [];
   private readonly maxRecordedRequests: number;
@@ -62,6 +64,7 @@ export class World {
     this.cloudWatch = new CloudWatchState({ ...base, ...(opts.metricLimits ? { metricLimits: opts.metricLimits } : {}) });
     this.lambda = new LambdaState({ ...base, random: opts.random ?? Math.random, cloudWatch: this.cloudWatch });
     this.elbv2 = new Elbv2State(base);
+    this.ecs = new EcsState(base);
     this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;
   }
 

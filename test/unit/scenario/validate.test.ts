@@ -93,7 +93,7 @@ describe('parseScenario: errors name the file, the path and what was expected', 
 
   it('requires platform and names the allowed values', () => {
     expect(errorOf(() => parse('name: x\n')).message).toContain('my.yaml:platform: is required');
-    expect(errorOf(() => parse('platform: EC2\n')).message).toContain('expected one of Lambda, ECS, got "EC2"');
+    expect(errorOf(() => parse('platform: EC2\n')).message).toContain('expected one of Lambda, ECS, ECS-native, got "EC2"');
   });
 
   it('checks types and ranges', () => {

@@ -36,6 +36,10 @@ export const INPUT_SHAPES: Record<string, Record<string, Kind>> = {
   DescribeLoadBalancers: { LoadBalancerArns: 'string[]', Names: 'string[]', Marker: 'string', PageSize: 'number' },
   DescribeListeners: { LoadBalancerArn: 'string', ListenerArns: 'string[]', Marker: 'string', PageSize: 'number' },
   DescribeTargetGroups: { LoadBalancerArn: 'string', TargetGroupArns: 'string[]', Names: 'string[]', Marker: 'string', PageSize: 'number' },
+  DescribeServices: { cluster: 'string', services: 'string[]', include: 'string[]' },
+  DescribeServiceDeployments: { serviceDeploymentArns: 'string[]' },
+  DescribeServiceRevisions: { serviceRevisionArns: 'string[]' },
+  ListServiceDeployments: { service: 'string', cluster: 'string', status: 'string[]', maxResults: 'number', nextToken: 'string' },
 };
 
 /** Nested members handlers rely on: list items of these members must be objects with these kinds. */
