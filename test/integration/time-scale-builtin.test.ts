@@ -19,6 +19,9 @@ const CASES: { builtin: string; scales: number[] }[] = [
   { builtin: 'lambda-canary-healthy', scales: [100, 1000] },
   { builtin: 'ecs-bluegreen-healthy', scales: [100, 1000] },
   { builtin: 'hook-never-reports', scales: [1000, 10_000] },
+  { builtin: 'ecs-native-breaks-under-production', scales: [10, 100, 1000] },
+  { builtin: 'ecs-native-canary-healthy', scales: [100, 1000] },
+  { builtin: 'ecs-native-hook-in-progress-too-long', scales: [100, 1000] },
 ];
 
 describe('built-in scenarios give the same result at every time scale', () => {
