@@ -9,13 +9,13 @@ import { existsSync } from 'node:fs';
 import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
+import { recordRollbackDeployment, stopRollsBack } from '../state/codedeploy-rollback.js';
 import { startEmulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
-import { recordRollbackDeployment } from './rollback-deployment.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
 import { seededRandom } from './random.js';
@@ -141,11 +141,14 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       (c) => run.emit({ type: 'alarm', alarmName: c.alarmName, state: c.to, reason: c.reason }),
       (name, reason) => run.requestStop(new DeploymentFailure('Stopped', 'ALARM_ACTIVE', `alarm ${name} is in ALARM (${reason})`)),
     );
+    // A stop rolls back as its request says, else as the group's configuration says (DEPLOYMENT_STOP_ON_REQUEST).
+    const manualStop = (message: string, autoRollbackEnabled?: boolean) =>
+      new DeploymentFailure('Stopped', 'MANUAL_STOP', message, stopRollsBack(cd.getDeployment(run.deploymentId), autoRollbackEnabled));
     const unsubscribeStop = cd.onStopRequest((req) => {
       if (req.deploymentId !== run.deploymentId) return;
-      run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the deployment was stopped by a StopDeployment request', req.autoRollbackEnabled !== false));
+      run.requestStop(manualStop('the deployment was stopped by a StopDeployment request', req.autoRollbackEnabled));
     });
-    const onAbort = () => run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the simulation was interrupted'));
+    const onAbort = () => run.requestStop(manualStop('the simulation was interrupted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
 
@@ -182,12 +185,13 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     let rolledBack = false;
     let reason: string;
     if (failure) {
-      const canRollBack = failure.rollback && scenario.deployment.autoRollback;
+      // A manual stop has already decided (StopDeployment's autoRollbackEnabled overrides the group's setting).
+      const canRollBack = failure.rollback && (failure.errorCode === 'MANUAL_STOP' || scenario.deployment.autoRollback);
       if (canRollBack) {
         run.emit({ type: 'rollback', reason: failure.message });
         platform.rollback();
         rolledBack = true;
-        recordRollbackDeployment(world, scenario, run.deploymentId, base, failure.message);
+        recordRollbackDeployment(cd, run.deploymentId, failure.message);
       }
       cd.setDeploymentStatus(run.deploymentId, failure.status, { code: failure.errorCode, message: failure.message });
       reason = `${failure.message}; ${rolledBack ? `rolled back: ${platform.describeFinal(false)}` : scenario.deployment.autoRollback ? 'not rolled back (this failure does not trigger one: a stop without rollback, or a failure before traffic moved); traffic stays where it was' : 'automatic rollback is disabled'}`;

@@ -24,6 +24,7 @@ import type {
 
 export * from './codedeploy-types.js';
 import { newDeploymentId, newHookExecutionId, newUuid } from './ids.js';
+import { recordRollbackDeployment, stopRollsBack } from './codedeploy-rollback.js';
 
 /**
  * CodeDeploy's side of the world: applications, groups, configs, deployments,
@@ -46,6 +47,7 @@ export class CodeDeployState {
   readonly hookExecutions = new Map<string, HookExecution>();
   private readonly reportListeners = new Set<Listener<HookReport>>();
   private readonly stopListeners = new Set<Listener<StopRequest>>();
+  private readonly rollbackListeners = new Set<Listener<string>>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly now: () => number;
@@ -434,12 +436,23 @@ export class CodeDeployState {
     }
     const req: StopRequest = { deploymentId: d.deploymentId, at: new Date(this.now()), ...(autoRollbackEnabled !== undefined ? { autoRollbackEnabled } : {}) };
     if (this.stopListeners.size === 0) {
-      // Nothing drives this deployment: stop it here.
-      this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user request.' });
+      // Nothing drives this deployment: stop it here, rolling back as the request or the deployment's configuration says.
+      const message = 'The deployment was stopped by a user request.';
+      this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'MANUAL_STOP', message });
+      if (stopRollsBack(d, autoRollbackEnabled)) {
+        notifyAll(this.rollbackListeners, d.deploymentId);
+        recordRollbackDeployment(this, d.deploymentId, message);
+      }
       return { status: 'Succeeded', statusMessage: 'Deployment stopped.' };
     }
     notifyAll(this.stopListeners, req);
     return { status: 'Pending', statusMessage: 'Stopping deployment.' };
+  }
+
+  /** Called with the deployment id when a stop with rollback is carried out here (no engine drives the deployment). */
+  onRollback(listener: Listener<string>): () => void {
+    this.rollbackListeners.add(listener);
+    return () => this.rollbackListeners.delete(listener);
   }
 
   onStopRequest(listener: Listener<StopRequest>): () => void {
