@@ -13,6 +13,8 @@ import { seededRandom } from './random.js';
 import type { EcsResources } from './setup-world.js';
 import type { SendRequest } from './traffic-generator.js';
 import { SimulatorSetupError } from './module-loader.js';
+import { TargetHealth } from './target-health.js';
+import { readyWait, terminationWait } from './blue-green-waits.js';
 
 export interface EcsNetwork {
   production: ListenerProxy;
@@ -61,8 +63,10 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
   const world = run.world;
   const cd = world.codeDeploy;
   for (const proxy of [net.production, net.test]) proxy.configure({ world, loadBalancerDimension: res.loadBalancerDimension });
+  const health = new TargetHealth(world, run.clock, res.loadBalancerDimension);
 
-  const setListener = (proxy: ListenerProxy, listenerArn: string, greenWeight: number, rollback = false): void => {
+  const setListener = (proxy: ListenerProxy, listenerArn: string | undefined, greenWeight: number, rollback = false): void => {
+    if (!listenerArn) return;
     proxy.setGreenWeight(greenWeight);
     const groups = [];
     if (greenWeight < 100) groups.push({ TargetGroupArn: res.blueTargetGroupArn, Weight: 100 - greenWeight });
@@ -78,6 +82,10 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
     startBlue: async (): Promise<void> => {
       const blue = await startTaskServer(versionInvoke(app, current, seededRandom(scenario.seed)), current.version);
       net.closers.push(blue.close);
+      // Blue has been serving for a while: its target is healthy from the start.
+      health.register('Blue', { targetGroupArn: res.blueTargetGroupArn, targetGroupDimension: res.blueTargetGroupDimension, port: blue.port, healthyAfterSeconds: 0 });
+      health.start();
+      net.closers.push(async () => health.stop());
       for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Blue', port: blue.port, targetGroupDimension: res.blueTargetGroupDimension });
     },
     blueTaskSet: () => ({
@@ -94,7 +102,9 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
       // Before Install there is nothing to roll back to (research §2.2).
       await run.hookEvent('BeforeInstall', { rollbackPossible: false });
       await run.plainEvent('Install', async () => {
-        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version);
+        let healthy = () => true;
+        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version, () => healthy());
+        healthy = health.register('Green', { targetGroupArn: res.greenTargetGroupArn, targetGroupDimension: res.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: target.healthyAfterSeconds });
         net.closers.push(green.close);
         greenStarted = true;
         for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Green', port: green.port, targetGroupDimension: res.greenTargetGroupDimension });
@@ -110,8 +120,12 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
         }]);
       });
       await run.hookEvent('AfterInstall');
-      await run.plainEvent('AllowTestTraffic', () => setListener(net.test, res.testListenerArn, 100));
-      await run.hookEvent('AfterAllowTestTraffic');
+      // A group without a test listener has no test-traffic events (state/codedeploy.ts).
+      if (res.testListenerArn) {
+        await run.plainEvent('AllowTestTraffic', () => setListener(net.test, res.testListenerArn, 100));
+        await run.hookEvent('AfterAllowTestTraffic');
+      }
+      await readyWait(run);
       await run.hookEvent('BeforeAllowTraffic');
       await run.plainEvent('AllowTraffic', () =>
         run.shiftTraffic(routing, (w) => {
@@ -123,10 +137,12 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
         }),
       );
       await run.hookEvent('AfterAllowTraffic');
+      await terminationWait(run);
       cd.updateEcsTaskSets(run.deploymentId, [
         { taskSetLabel: 'Green', status: 'PRIMARY', trafficWeight: 100 },
         { taskSetLabel: 'Blue', status: 'DRAINING', trafficWeight: 0 },
       ]);
+      health.deregister('Blue');
     },
     rollback: (): void => {
       if (net.production.greenWeight > 0) setListener(net.production, res.productionListenerArn, 0, true);
@@ -136,6 +152,7 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
           { taskSetLabel: 'Blue', status: 'PRIMARY', trafficWeight: 100 },
           { taskSetLabel: 'Green', status: 'DRAINING', trafficWeight: 0 },
         ]);
+        health.deregister('Green');
       }
     },
     describeFinal: (succeeded: boolean): string =>

@@ -29,7 +29,7 @@ export interface AwsEnvironment {
   region: string;
 }
 
-export async function loadHook(hook: ScenarioHook): Promise<HookHandler> {
+export async function loadHook(hook: ScenarioHook & { module: string }): Promise<HookHandler> {
   return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`, { fresh: true });
 }
 

@@ -12,7 +12,8 @@ import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js
 export interface EcsResources {
   loadBalancerArn: string;
   productionListenerArn: string;
-  testListenerArn: string;
+  /** Absent when the group has no test listener (ecs.testListener: false). */
+  testListenerArn?: string;
   blueTargetGroupArn: string;
   greenTargetGroupArn: string;
   /** CloudWatch dimension values: `app/name/id`, `targetgroup/name/id`. */
@@ -80,7 +81,7 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
   const blue = elb.createTargetGroup({ name: spec.targetGroups[0], port: 8080, healthCheckPath: '/health' });
   const green = elb.createTargetGroup({ name: spec.targetGroups[1], port: 8080, healthCheckPath: '/health' });
   const production = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.production ?? 80, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
-  const test = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
+  const test = spec.testListener ? elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] }) : undefined;
   cd.createDeploymentGroup({
     applicationName: scenario.application.name,
     deploymentGroupName: scenario.application.deploymentGroup,
@@ -92,14 +93,18 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
       targetGroupPairInfoList: [{
         targetGroups: [{ name: blue.TargetGroupName }, { name: green.TargetGroupName }],
         prodTrafficRoute: { listenerArns: [production.ListenerArn] },
-        testTrafficRoute: { listenerArns: [test.ListenerArn] },
+        ...(test ? { testTrafficRoute: { listenerArns: [test.ListenerArn] } } : {}),
       }],
+    },
+    blueGreenDeploymentConfiguration: {
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: scenario.deployment.terminationWaitTimeInMinutes },
+      deploymentReadyOption: scenario.deployment.deploymentReadyOption ?? { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
     },
   });
   const ecs: EcsResources = {
     loadBalancerArn: lb.LoadBalancerArn,
     productionListenerArn: production.ListenerArn,
-    testListenerArn: test.ListenerArn,
+    ...(test ? { testListenerArn: test.ListenerArn } : {}),
     blueTargetGroupArn: blue.TargetGroupArn,
     greenTargetGroupArn: green.TargetGroupArn,
     loadBalancerDimension: arnDimension(lb.LoadBalancerArn, 'loadbalancer/'),
@@ -111,7 +116,7 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
     blueTargetGroup: ecs.blueTargetGroupDimension,
     greenTargetGroup: ecs.greenTargetGroupDimension,
     productionUrl: `http://127.0.0.1:${production.Port}`,
-    testUrl: `http://127.0.0.1:${test.Port}`,
+    ...(test ? { testUrl: `http://127.0.0.1:${test.Port}` } : {}),
   });
   for (const alarm of scenario.alarms) createAlarm(world, alarm, vars);
   return { deploymentConfigName, routing, ecs, vars };

@@ -45,7 +45,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
 
   // Fail fast on missing modules, before any port is opened.
-  for (const hook of scenario.hooks) if (!existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
+  for (const hook of scenario.hooks) if (hook.module && !existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
   const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
@@ -80,9 +80,10 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     // a module that cannot load, e.g. one rejecting its configuration, is a setup error, not a failed deployment.
     const handlers = new Map<string, HookHandler>();
     for (const hook of scenario.hooks) {
+      if (!hook.module) continue;
       const restore = applyEnv({ ...substituteAll(hook.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
       try {
-        handlers.set(hook.lifecycleEvent, await loadHook(hook));
+        handlers.set(hook.lifecycleEvent, await loadHook({ ...hook, module: hook.module }));
       } finally {
         restore();
       }

@@ -11,6 +11,7 @@ import type {
   LifecycleEvent,
   EcsTaskSetInfo,
   TargetStatus,
+  DeploymentWaitType,
   LambdaTarget,
   EcsTarget,
   DeploymentTarget,
@@ -48,6 +49,7 @@ export class CodeDeployState {
   private readonly reportListeners = new Set<Listener<HookReport>>();
   private readonly stopListeners = new Set<Listener<StopRequest>>();
   private readonly rollbackListeners = new Set<Listener<string>>();
+  private readonly waits = new Map<string, { type: DeploymentWaitType; resolve: () => void }>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly now: () => number;
@@ -129,6 +131,7 @@ export class CodeDeployState {
       deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
       ...(input.loadBalancerInfo ? { loadBalancerInfo: input.loadBalancerInfo } : {}),
       ...(input.ecsServices ? { ecsServices: input.ecsServices } : {}),
+      ...(input.blueGreenDeploymentConfiguration ? { blueGreenDeploymentConfiguration: structuredClone(input.blueGreenDeploymentConfiguration) } : {}),
     };
     this.deploymentGroups.set(key, group);
     return group;
@@ -171,10 +174,10 @@ export class CodeDeployState {
       autoRollbackConfiguration: structuredClone(group.autoRollbackConfiguration),
       ...(group.loadBalancerInfo ? { loadBalancerInfo: structuredClone(group.loadBalancerInfo) } : {}),
       deploymentStyle: { ...group.deploymentStyle },
+      ...(group.blueGreenDeploymentConfiguration ? { blueGreenDeploymentConfiguration: structuredClone(group.blueGreenDeploymentConfiguration) } : {}),
       deploymentStatusMessages: [],
     };
-    const eventNames = input.lifecycleEventNames
-      ?? (group.computePlatform === 'ECS' ? [...ECS_LIFECYCLE_EVENTS] : [...LAMBDA_LIFECYCLE_EVENTS]);
+    const eventNames = input.lifecycleEventNames ?? defaultLifecycleEvents(group);
     const lifecycleEvents: LifecycleEvent[] = eventNames.map((n) => ({ lifecycleEventName: n, status: 'Pending' }));
     const targetStatus: TargetStatus = status === 'InProgress' ? 'InProgress' : 'Pending';
     if (group.computePlatform === 'Lambda') {
@@ -426,6 +429,49 @@ export class CodeDeployState {
     });
   }
 
+  // ---- blue/green waits and ContinueDeployment ------------------------------------------
+
+  /**
+   * The engine enters a wait ContinueDeployment can end: READY_WAIT (status
+   * Ready, before production traffic moves) or TERMINATION_WAIT (traffic moved,
+   * the original task set still running). `continued` resolves when it is called;
+   * `close` ends the wait (its timer ran out, or the deployment stopped).
+   */
+  openWait(deploymentId: string, type: DeploymentWaitType): { continued: Promise<void>; close: () => void } {
+    const d = this.getDeployment(deploymentId);
+    let resolve!: () => void;
+    const continued = new Promise<void>((r) => (resolve = r));
+    const previous = d.status;
+    if (type === 'READY_WAIT') this.setDeploymentStatus(deploymentId, 'Ready');
+    else d.instanceTerminationWaitTimeStarted = true;
+    this.waits.set(deploymentId, { type, resolve });
+    return {
+      continued,
+      close: () => {
+        if (this.waits.get(deploymentId)?.resolve !== resolve) return;
+        this.waits.delete(deploymentId);
+        if (type === 'READY_WAIT' && d.status === 'Ready') this.setDeploymentStatus(deploymentId, previous);
+      },
+    };
+  }
+
+  /** ContinueDeployment: ends the deployment's wait of that type (default READY_WAIT), with the API's errors otherwise. */
+  continueDeployment(deploymentId: string | undefined, waitType: string | undefined): void {
+    const d = this.getDeployment(deploymentId);
+    if (['Succeeded', 'Failed', 'Stopped'].includes(d.status)) {
+      throw new AwsServiceError('DeploymentAlreadyCompletedException', `The deployment ${d.deploymentId} is already completed.`);
+    }
+    const type = waitType ?? 'READY_WAIT';
+    if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT') throw new AwsServiceError('InvalidDeploymentWaitTypeException', `The wait type ${type} is invalid.`);
+    if (d.computePlatform === 'Lambda') throw new AwsServiceError('UnsupportedActionForDeploymentTypeException', 'ContinueDeployment is not supported for a Lambda deployment.');
+    const wait = this.waits.get(d.deploymentId);
+    if (!wait || wait.type !== type) {
+      throw new AwsServiceError('DeploymentIsNotInReadyStateException', `The deployment ${d.deploymentId} is not waiting (${type}).`);
+    }
+    this.waits.delete(d.deploymentId);
+    wait.resolve();
+  }
+
   // ---- StopDeployment --------------------------------------------------------------------
 
   /** StopDeployment: notifies the engine (which decides rollback); returns the API's answer. */
@@ -459,6 +505,18 @@ export class CodeDeployState {
     this.stopListeners.add(listener);
     return () => this.stopListeners.delete(listener);
   }
+}
+
+/**
+ * The lifecycle events of a group's deployments. An ECS group without a test
+ * listener has no AllowTestTraffic or AfterAllowTestTraffic: the AWS ECS
+ * tutorial's get-deployment-target output lists none (research §2.2).
+ */
+function defaultLifecycleEvents(group: DeploymentGroupInfo): string[] {
+  if (group.computePlatform !== 'ECS') return [...LAMBDA_LIFECYCLE_EVENTS];
+  const pairs = group.loadBalancerInfo?.targetGroupPairInfoList ?? [];
+  const hasTestListener = pairs.length === 0 || pairs.some((p) => (p.testTrafficRoute?.listenerArns.length ?? 0) > 0);
+  return ECS_LIFECYCLE_EVENTS.filter((e) => hasTestListener || !e.includes('TestTraffic'));
 }
 
 function groupKey(app: string, group: string): string {

@@ -36,6 +36,8 @@ export const INPUT_SHAPES: Record<string, Record<string, Kind>> = {
   DescribeLoadBalancers: { LoadBalancerArns: 'string[]', Names: 'string[]', Marker: 'string', PageSize: 'number' },
   DescribeListeners: { LoadBalancerArn: 'string', ListenerArns: 'string[]', Marker: 'string', PageSize: 'number' },
   DescribeTargetGroups: { LoadBalancerArn: 'string', TargetGroupArns: 'string[]', Names: 'string[]', Marker: 'string', PageSize: 'number' },
+  DescribeTargetHealth: { TargetGroupArn: 'string', Targets: 'object[]', Include: 'string[]' },
+  ContinueDeployment: { deploymentId: 'string', deploymentWaitType: 'string' },
 };
 
 /** Nested members handlers rely on: list items of these members must be objects with these kinds. */
