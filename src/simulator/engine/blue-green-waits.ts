@@ -15,8 +15,7 @@ export async function readyWait(run: DeploymentRun): Promise<void> {
   const option = run.world.codeDeploy.getDeployment(run.deploymentId).blueGreenDeploymentConfiguration?.deploymentReadyOption;
   if (option?.actionOnTimeout !== 'STOP_DEPLOYMENT') return;
   const seconds = option.waitTimeInMinutes * 60;
-  run.emit({ type: 'info', message: `status Ready: waiting up to ${formatSeconds(seconds)} for ContinueDeployment before rerouting production traffic` });
-  const continued = await waitOrContinue(run, 'READY_WAIT', seconds);
+  const continued = await waitOrContinue(run, 'READY_WAIT', seconds, `status Ready: waiting up to ${formatSeconds(seconds)} for ContinueDeployment before rerouting production traffic`);
   if (!continued) {
     throw new DeploymentFailure('Stopped', 'TIMEOUT', `no ContinueDeployment within the ready wait (${formatSeconds(seconds)}, deploymentReadyOption STOP_DEPLOYMENT)`);
   }
@@ -28,15 +27,15 @@ export async function terminationWait(run: DeploymentRun): Promise<void> {
   const option = run.world.codeDeploy.getDeployment(run.deploymentId).blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
   const seconds = (option?.terminationWaitTimeInMinutes ?? 0) * 60;
   if (seconds <= 0) return;
-  run.emit({ type: 'info', message: `waiting ${formatSeconds(seconds)} before terminating the original task set (alarms still watched)` });
-  const continued = await waitOrContinue(run, 'TERMINATION_WAIT', seconds);
+  const continued = await waitOrContinue(run, 'TERMINATION_WAIT', seconds, `waiting ${formatSeconds(seconds)} before terminating the original task set (alarms still watched)`);
   run.emit({ type: 'info', message: continued ? 'ContinueDeployment (TERMINATION_WAIT): terminating the original task set now' : 'termination wait over: terminating the original task set' });
 }
 
 /** True when ContinueDeployment ended the wait, false when its time ran out; throws the stop cause when the deployment is stopped. */
-async function waitOrContinue(run: DeploymentRun, type: 'READY_WAIT' | 'TERMINATION_WAIT', seconds: number): Promise<boolean> {
+async function waitOrContinue(run: DeploymentRun, type: 'READY_WAIT' | 'TERMINATION_WAIT', seconds: number, announce: string): Promise<boolean> {
   run.checkStopped();
   const wait = run.world.codeDeploy.openWait(run.deploymentId, type);
+  run.emit({ type: 'info', message: announce });
   const timer = new AbortController();
   const stop = () => timer.abort();
   run.stop.signal.addEventListener('abort', stop, { once: true });

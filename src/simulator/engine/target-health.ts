@@ -47,7 +47,8 @@ export class TargetHealth {
   register(label: string, target: Omit<TrackedTarget, 'startedAt'>): () => boolean {
     const tracked = { ...target, startedAt: this.clock.simSeconds() };
     this.targets.set(label, tracked);
-    this.refresh();
+    // The counts cover the minute a target is registered in, so a hook right after Install sees them.
+    this.publish();
     return () => this.isHealthy(tracked);
   }
 

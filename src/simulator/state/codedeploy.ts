@@ -49,7 +49,7 @@ export class CodeDeployState {
   private readonly reportListeners = new Set<Listener<HookReport>>();
   private readonly stopListeners = new Set<Listener<StopRequest>>();
   private readonly rollbackListeners = new Set<Listener<string>>();
-  private readonly waits = new Map<string, { type: DeploymentWaitType; resolve: () => void }>();
+  private readonly waits = new Map<string, { type: DeploymentWaitType; resolve: () => void; end: () => void }>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly now: () => number;
@@ -444,15 +444,14 @@ export class CodeDeployState {
     const previous = d.status;
     if (type === 'READY_WAIT') this.setDeploymentStatus(deploymentId, 'Ready');
     else d.instanceTerminationWaitTimeStarted = true;
-    this.waits.set(deploymentId, { type, resolve });
-    return {
-      continued,
-      close: () => {
-        if (this.waits.get(deploymentId)?.resolve !== resolve) return;
-        this.waits.delete(deploymentId);
-        if (type === 'READY_WAIT' && d.status === 'Ready') this.setDeploymentStatus(deploymentId, previous);
-      },
+    // Whichever ends the wait (ContinueDeployment or close) puts the status back.
+    const end = () => {
+      if (this.waits.get(deploymentId)?.resolve !== resolve) return;
+      this.waits.delete(deploymentId);
+      if (d.status === 'Ready') this.setDeploymentStatus(deploymentId, previous);
     };
+    this.waits.set(deploymentId, { type, resolve, end });
+    return { continued, close: end };
   }
 
   /** ContinueDeployment: ends the deployment's wait of that type (default READY_WAIT), with the API's errors otherwise. */
@@ -468,7 +467,7 @@ export class CodeDeployState {
     if (!wait || wait.type !== type) {
       throw new AwsServiceError('DeploymentIsNotInReadyStateException', `The deployment ${d.deploymentId} is not waiting (${type}).`);
     }
-    this.waits.delete(d.deploymentId);
+    wait.end();
     wait.resolve();
   }
 
