@@ -10,7 +10,7 @@ import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
 import { recordRollbackDeployment, stopRollsBack } from '../state/codedeploy-rollback.js';
-import { startEmulator } from '../emulator/index.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
@@ -38,6 +38,14 @@ export interface SimulateOptions {
   emulatorPort?: number;
   /** Use this world instead of a fresh one (tests inspect it afterwards). */
   world?: World;
+  /** Serve the deployment on this running emulator (its world is used), and leave it running afterwards. */
+  emulator?: Emulator;
+  /**
+   * False: module hooks are neither imported nor invoked; their events are left for
+   * someone else to run (`codedeploy-hooks emulator --scenario` prints them), and
+   * CodeDeploy waits for their status through the endpoint. Command hooks always run. @default true
+   */
+  runModuleHooks?: boolean;
 }
 
 export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationResult> {
@@ -45,10 +53,11 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
 
   // Fail fast on missing modules, before any port is opened.
-  for (const hook of scenario.hooks) if (hook.module && !existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
+  const runModuleHooks = opts.runModuleHooks ?? true;
+  for (const hook of scenario.hooks) if (runModuleHooks && hook.module && !existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
-  const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
+  const world = opts.emulator?.world ?? opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
   const cleanups: (() => Promise<void> | void)[] = [];
   let net: EcsNetwork | undefined;
   try {
@@ -56,9 +65,9 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       net = await startListeners(scenario);
       cleanups.push(() => Promise.all(net!.closers.map((c) => c())).then(() => undefined));
     }
-    let emulator: Awaited<ReturnType<typeof startEmulator>>;
+    let emulator: Emulator;
     try {
-      emulator = await startEmulator({ world, port: opts.emulatorPort ?? 0 });
+      emulator = opts.emulator ?? (await startEmulator({ world, port: opts.emulatorPort ?? 0 }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new SimulatorSetupError(
@@ -66,7 +75,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
         { cause: err },
       );
     }
-    cleanups.push(() => emulator.close());
+    if (!opts.emulator) cleanups.push(() => emulator.close());
     // For the whole run, not only while a hook runs: a hook still working after its timeout
     // must keep talking to this emulator, never to a real AWS endpoint.
     const restoreAwsEnv = applyEnv({ AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
@@ -80,7 +89,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     // a module that cannot load, e.g. one rejecting its configuration, is a setup error, not a failed deployment.
     const handlers = new Map<string, HookHandler>();
     for (const hook of scenario.hooks) {
-      if (!hook.module) continue;
+      if (!hook.module || !runModuleHooks) continue;
       const restore = applyEnv({ ...substituteAll(hook.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
       try {
         handlers.set(hook.lifecycleEvent, await loadHook({ ...hook, module: hook.module }));
