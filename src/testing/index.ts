@@ -24,7 +24,8 @@ import { greenRunsAt, hookEventOf, stageDeployment, trafficMovedAt } from './sta
 import { requestsPerSecondOf, startTraffic, warmUp } from './traffic.js';
 import { seededRandom } from '../simulator/engine/random.js';
 import { substituteAll } from '../simulator/scenario/placeholders.js';
-import { realClock, TargetHealth } from '../simulator/engine/target-health.js';
+import { TargetHealth } from '../simulator/engine/target-health.js';
+import { realClock } from '../simulator/clock/clock.js';
 
 export { startEmulator } from '../simulator/emulator/index.js';
 export { createWorld, World } from '../simulator/state/index.js';
@@ -131,7 +132,7 @@ export async function startTestEnvironment(scenarioRef: string | Scenario = 'lam
       closers.push(blue.close);
       for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Blue', port: blue.port, targetGroupDimension: setup.ecs.blueTargetGroupDimension });
       // Target health and host-count metrics on the real clock: nothing here compresses time.
-      const health = new TargetHealth(world, realClock(), setup.ecs.loadBalancerDimension);
+      const health = new TargetHealth(world, realClock, setup.ecs.loadBalancerDimension);
       health.register('Blue', { targetGroupArn: setup.ecs.blueTargetGroupArn, targetGroupDimension: setup.ecs.blueTargetGroupDimension, port: blue.port, healthyAfterSeconds: 0 });
       health.start();
       closers.push(async () => health.stop());

@@ -86,12 +86,12 @@ hooks:${POST_TRAFFIC_HOOK}
   it('a green that starts within the smoke test\'s health wait passes it: the test listener answers 503 until then', async () => {
     const r = await simulate(scenario(`
 platform: ECS
-versions: { target: { version: 2, healthyAfterSeconds: 60 } }
+versions: { target: { version: 2, healthyAfterSeconds: 20 } }
 deployment: { timeScale: 100 }
 hooks:
   AfterAllowTestTraffic:
     module: hooks/ecs-test-traffic.ts
-    env: { CODEDEPLOY_HOOKS_HTTP_REQUESTS: '[{"path":"/health","expectStatus":200}]', CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: "5000" }
+    env: { CODEDEPLOY_HOOKS_HTTP_REQUESTS: '[{"path":"/health","expectStatus":200}]', CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: "60000" }
 `));
     expect(r.status).toBe('Succeeded');
     const never = await simulate(scenario(`
@@ -101,7 +101,7 @@ deployment: { timeScale: 100 }
 hooks:
   AfterAllowTestTraffic:
     module: hooks/ecs-test-traffic.ts
-    env: { CODEDEPLOY_HOOKS_HTTP_REQUESTS: '[{"path":"/health","expectStatus":200}]', CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: "300" }
+    env: { CODEDEPLOY_HOOKS_HTTP_REQUESTS: '[{"path":"/health","expectStatus":200}]', CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: "60000" }
 `));
     expect(never.status).toBe('Failed');
     expect(never.hooks[0]!.verdict!.reason).toContain('503');
@@ -109,6 +109,26 @@ hooks:
 });
 
 describe('ECS termination wait (terminationWaitTimeInMinutes)', () => {
+  it('production traffic on a green task still starting is 503s: its 5xx alarm fires during the wait and the deployment rolls back', async () => {
+    const r = await simulate(scenario(`
+platform: ECS
+versions: { target: { version: 2, healthyAfterSeconds: 36000 } }
+deployment: { timeScale: 1000, terminationWaitTimeInMinutes: 10 }
+alarms:
+  - name: green-5xx
+    namespace: AWS/ApplicationELB
+    metricName: HTTPCode_Target_5XX_Count
+    dimensions: { LoadBalancer: "{{loadBalancer}}", TargetGroup: "{{greenTargetGroup}}" }
+    threshold: 5
+traffic: { requestsPerSecond: 10 }
+`));
+    expect(r.status).toBe('Stopped');
+    expect(r.errorCode).toBe('ALARM_ACTIVE');
+    expect(r.reason).toContain('green-5xx');
+    expect(r.traffic.byVersion['2']!.failed).toBe(r.traffic.byVersion['2']!.total);
+    expect(productionWeights(r)).toEqual([100, 'rollback:0']);
+  });
+
   it('keeps blue running for the wait; an alarm during it stops the deployment and production returns to blue', async () => {
     const world = createWorld();
     const r = await simulate(

@@ -42,7 +42,7 @@ async function waitOrContinue(run: DeploymentRun, type: 'READY_WAIT' | 'TERMINAT
   try {
     const outcome = await Promise.race([
       wait.continued.then(() => 'continued' as const),
-      run.clock.sleep(seconds, timer.signal).then(
+      run.clock.sleep(seconds * 1000, timer.signal).then(
         () => 'elapsed' as const,
         () => 'aborted' as const,
       ),

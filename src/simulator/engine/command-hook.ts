@@ -7,7 +7,7 @@
  * credentials, AWS_LAMBDA_FUNCTION_NAME/_TIMEOUT/_MEMORY_SIZE/_VERSION, plus
  * the hook's `env`. The host's own AWS_* variables and config files are kept
  * out, so a hook can only reach 127.0.0.1. The process is killed (with its
- * children) when its Lambda timeout passes. The status comes separately, when
+ * children) when its Lambda timeout passes, in real time. The status comes separately, when
  * the hook calls PutLifecycleEventHookExecutionStatus.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { HookCommand, ScenarioHook } from '../scenario/types.js';
 import type { AwsEnvironment, HookInvocation } from './hook-runner.js';
+import { realClock } from '../clock/clock.js';
 
 /** The environment of the hook's process: the host's minus every AWS_ variable, then Lambda's. */
 export function commandEnv(hook: ScenarioHook, aws: AwsEnvironment): NodeJS.ProcessEnv {
@@ -46,7 +47,7 @@ export function runCommandHook(
   aws: AwsEnvironment,
   opts: { captureOutput: boolean },
 ): Promise<HookInvocation> {
-  const started = Date.now();
+  const started = realClock.now();
   const logs: string[] = [];
   return new Promise((resolve) => {
     let child: ChildProcess;
@@ -62,8 +63,8 @@ export function runCommandHook(
     const finish = (result: Omit<HookInvocation, 'durationMs' | 'logs'>) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      resolve({ ...result, durationMs: Date.now() - started, logs });
+      timer.cancel();
+      resolve({ ...result, durationMs: realClock.now() - started, logs });
     };
     const collect = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -72,11 +73,11 @@ export function runCommandHook(
     };
     child.stdout!.on('data', collect(process.stdout));
     child.stderr!.on('data', collect(process.stderr));
-    const timer = setTimeout(() => {
+    // Real time: a process in another language cannot have its clock warped (see the README's time model).
+    const timer = realClock.setTimer(() => {
       killTree(child);
       finish({ outcome: 'timed-out', error: `Task timed out after ${hook.timeoutSeconds.toFixed(2)} seconds` });
     }, hook.timeoutSeconds * 1000);
-    timer.unref();
     child.on('error', (err) => finish({ outcome: 'threw', error: `cannot start ${hook.moduleAsWritten}: ${err.message}` }));
     child.on('close', (code, signal) => {
       if (code === 0) finish({ outcome: 'returned' });

@@ -5,6 +5,7 @@
  * weight, and the ELBv2 world describes those listeners with their real ports.
  */
 import type { Scenario } from '../scenario/types.js';
+import type { World } from '../state/index.js';
 import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { startTaskServer, versionInvoke, type AppHandler } from './app-versions.js';
 import type { DeploymentRun } from './deployment-run.js';
@@ -12,6 +13,8 @@ import { httpGet, ListenerProxy } from './load-balancer.js';
 import { seededRandom } from './random.js';
 import type { EcsResources } from './setup-world.js';
 import type { SendRequest } from './traffic-generator.js';
+import type { TrafficRoute, VersionSlice } from './simulated-traffic.js';
+import { recordAlbRequests } from './load-balancer.js';
 import { SimulatorSetupError } from './module-loader.js';
 import { TargetHealth } from './target-health.js';
 import { readyWait, terminationWait } from './blue-green-waits.js';
@@ -56,6 +59,35 @@ export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendReque
   };
 }
 
+/** Production traffic through the production listener: its blue/green weights, and the ALB metrics of the target groups. */
+export function listenerRoute(world: World, scenario: Scenario, net: EcsNetwork, res: EcsResources, greenHealthy: () => boolean = () => true): TrafficRoute {
+  const { current, target } = scenario.versions;
+  // A green task still starting answers 503 to every request (the ALB fails open to an all-unhealthy target group).
+  const starting = (slice: VersionSlice): VersionSlice => (slice.version === target.version && !greenHealthy() ? { ...slice, threw: 0, byClass: { 5: slice.total } } : slice);
+  return {
+    shares: () => {
+      const green = net.production.greenWeight / 100;
+      return green > 0 ? [{ version: current.version, share: 1 - green }, { version: target.version, share: green }] : [{ version: current.version, share: 1 }];
+    },
+    record: (served, timestamp) => {
+      const slice = starting(served);
+      recordAlbRequests(world, {
+        loadBalancerDimension: res.loadBalancerDimension,
+        targetGroupDimension: slice.version === target.version ? res.greenTargetGroupDimension : res.blueTargetGroupDimension,
+        count: slice.total,
+        // A task set that throws answers 500.
+        byClass: { ...slice.byClass, 5: (slice.byClass[5] ?? 0) + slice.threw },
+        latencySeconds: slice.latencyMs / 1000,
+        timestamp,
+      });
+    },
+    failed: (served) => {
+      const slice = starting(served);
+      return slice.threw + (slice.byClass[5] ?? 0);
+    },
+  };
+}
+
 export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResources, app: AppHandler) {
   const scenario = run.scenario;
   const { current, target } = scenario.versions;
@@ -75,9 +107,10 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
     run.emit({ type: 'traffic', listener: proxy.name, targetWeight: greenWeight, currentVersion: current.version, targetVersion: target.version, ...(rollback ? { rollback } : {}) });
   };
   let greenStarted = false;
+  let greenHealthy = () => false;
 
   return {
-    sendRequest: listenerRequests(net, scenario),
+    traffic: listenerRoute(world, scenario, net, res, () => greenHealthy()),
     /** Blue is running before the deployment starts. */
     startBlue: async (): Promise<void> => {
       const blue = await startTaskServer(versionInvoke(app, current, seededRandom(scenario.seed)), current.version);
@@ -102,9 +135,8 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
       // Before Install there is nothing to roll back to (research §2.2).
       await run.hookEvent('BeforeInstall', { rollbackPossible: false });
       await run.plainEvent('Install', async () => {
-        let healthy = () => true;
-        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version, () => healthy());
-        healthy = health.register('Green', { targetGroupArn: res.greenTargetGroupArn, targetGroupDimension: res.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: target.healthyAfterSeconds });
+        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version, () => greenHealthy());
+        greenHealthy = health.register('Green', { targetGroupArn: res.greenTargetGroupArn, targetGroupDimension: res.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: target.healthyAfterSeconds });
         net.closers.push(green.close);
         greenStarted = true;
         for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Green', port: green.port, targetGroupDimension: res.greenTargetGroupDimension });

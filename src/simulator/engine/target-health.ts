@@ -2,50 +2,39 @@
  * What the ALB knows about the task sets' targets: each task set's task is a
  * registered target of its target group, `unhealthy` (Target.ResponseCodeMismatch,
  * the task answers 503 while it starts) until its version's healthyAfterSeconds
- * have passed on the simulated clock, then `healthy`. DescribeTargetHealth shows
+ * have passed on the world's clock, then `healthy`. DescribeTargetHealth shows
  * that state, and HealthyHostCount / UnHealthyHostCount are published to
- * AWS/ApplicationELB once a simulated minute, with the TargetGroup+LoadBalancer
+ * AWS/ApplicationELB once a minute, with the TargetGroup+LoadBalancer
  * dimensions, as the ALB publishes them.
  */
+import type { Clock, ClockTimer } from '../clock/clock.js';
 import type { World } from '../state/index.js';
-import { sleep } from '../../util/abort.js';
-
-export interface HealthClock {
-  /** Simulated seconds since the start. */
-  simSeconds(): number;
-  sleep(seconds: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** Real time, for the testing helpers (runHook), which do not compress time. */
-export function realClock(): HealthClock {
-  const started = Date.now();
-  return { simSeconds: () => (Date.now() - started) / 1000, sleep: (seconds, signal) => sleep(seconds * 1000, signal) };
-}
 
 interface TrackedTarget {
   targetGroupArn: string;
   targetGroupDimension: string;
   port: number;
+  /** Clock ms when the task started. */
   startedAt: number;
   healthyAfterSeconds: number;
 }
 
 /** The ALB publishes the host counts every minute. */
-const PUBLISH_EVERY_SECONDS = 60;
+const PUBLISH_EVERY_MS = 60_000;
 
 export class TargetHealth {
   private readonly targets = new Map<string, TrackedTarget>();
-  private readonly stopPublishing = new AbortController();
+  private timer?: ClockTimer;
 
   constructor(
     private readonly world: World,
-    private readonly clock: HealthClock,
+    private readonly clock: Clock,
     private readonly loadBalancerDimension: string,
   ) {}
 
   /** Registers a task set's task with its target group; returns whether it is healthy now (the task server asks on each request). */
   register(label: string, target: Omit<TrackedTarget, 'startedAt'>): () => boolean {
-    const tracked = { ...target, startedAt: this.clock.simSeconds() };
+    const tracked = { ...target, startedAt: this.clock.now() };
     this.targets.set(label, tracked);
     // The counts cover the minute a target is registered in, so a hook right after Install sees them.
     this.publish();
@@ -59,19 +48,13 @@ export class TargetHealth {
     this.world.elbv2.deregisterTargets(t.targetGroupArn);
   }
 
-  /** Publishes the host counts now and then once every simulated minute until stop(). */
+  /** Publishes the host counts every minute until stop(). */
   start(): void {
-    const signal = this.stopPublishing.signal;
-    void (async () => {
-      while (!signal.aborted) {
-        this.publish();
-        await this.clock.sleep(PUBLISH_EVERY_SECONDS, signal).catch(() => undefined);
-      }
-    })();
+    this.timer ??= this.clock.setTimer(() => this.publish(), PUBLISH_EVERY_MS, { every: PUBLISH_EVERY_MS });
   }
 
   stop(): void {
-    this.stopPublishing.abort();
+    this.timer?.cancel();
   }
 
   /** Brings DescribeTargetHealth up to date with the clock. */
@@ -86,7 +69,9 @@ export class TargetHealth {
 
   publish(): void {
     this.refresh();
-    const timestamp = this.world.now();
+    // Stamped with the start of the minute they cover, as CloudWatch stamps one-minute datapoints,
+    // so a query ending now (GetMetricData's end is exclusive) sees the current minute.
+    const timestamp = Math.floor(this.world.now() / PUBLISH_EVERY_MS) * PUBLISH_EVERY_MS;
     for (const t of this.targets.values()) {
       const healthy = this.isHealthy(t) ? 1 : 0;
       const dimensions = { TargetGroup: t.targetGroupDimension, LoadBalancer: this.loadBalancerDimension };
@@ -97,6 +82,6 @@ export class TargetHealth {
   }
 
   private isHealthy(t: TrackedTarget): boolean {
-    return this.clock.simSeconds() - t.startedAt >= t.healthyAfterSeconds;
+    return this.clock.now() - t.startedAt >= t.healthyAfterSeconds * 1000;
   }
 }
