@@ -105,11 +105,16 @@ if (!available && process.env.CI === 'true') {
 }
 
 /** Runs the emulator on a scenario until its deployment finishes; returns everything it printed. */
-function emulate(reportStatus: string, name: string): Promise<string> {
+/**
+ * The hook's Python runs in real time while the simulated clock keeps moving at the scale's pace,
+ * so reporting cases run at 100x (the hour is 36 s of real time, room for a slow python start on a
+ * busy host); the silent one at 1000x, where the hour is 3.6 s.
+ */
+function emulate(reportStatus: string, name: string, timeScale: number): Promise<string> {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, `
 platform: Lambda
-deployment: { config: CodeDeployDefault.LambdaAllAtOnce, timeScale: 1000 }
+deployment: { config: CodeDeployDefault.LambdaAllAtOnce, timeScale: ${timeScale} }
 hooks:
   BeforeAllowTraffic:
     command: python3 ${JSON.stringify(PY_HOOK)}
@@ -132,21 +137,21 @@ hooks:
 
 describe.skipIf(!available)(`Python command hook end to end (skipped when missing: ${INSTALL})`, () => {
   it('Succeeded from the hook completes the deployment', async () => {
-    const out = await emulate('Succeeded', 'succeeds');
+    const out = await emulate('Succeeded', 'succeeds', 100);
     expect(out).toMatch(/hook event for BeforeAllowTraffic: \{"DeploymentId":"d-[A-Z0-9]{9}","LifecycleEventHookExecutionId":"[^"]+"\}/);
     expect(out).toContain('validating deployment d-');
     expect(out).toMatch(/deployment d-[A-Z0-9]{9} finished: Succeeded;/);
   });
 
   it('Failed from the hook rolls the deployment back', async () => {
-    const out = await emulate('Failed', 'fails');
+    const out = await emulate('Failed', 'fails', 100);
     expect(out).toMatch(/finished: Failed \(rolled back\)/);
     expect(out).toContain('HOOK_EXECUTION_FAILURE');
   });
 
   it('a hook that never reports times out after the hour, in simulated time', async () => {
     const started = Date.now();
-    const out = await emulate('none', 'silent');
+    const out = await emulate('none', 'silent', 1000);
     expect(out).toMatch(/finished: Failed/);
     expect(out).toContain('did not report a status within 1 h (simulated)');
     // 3600 simulated seconds at 1000x: a few real seconds, nowhere near an hour.
