@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Emulator } from '../../src/simulator/emulator/index.js';
+import { BOTO3_INSTALL, hasBoto3 } from '../helpers/boto3.js';
 import { buildFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
 import { lambdaLogLines } from './lambda-log.js';
@@ -16,17 +17,8 @@ import { PREDEFINED_CONFIGS } from './predefined-configs.js';
  * protocol choice, request compression and error parsing, against the emulator.
  */
 
-const INSTALL = 'install boto3 for python3 (pip install boto3)';
+const INSTALL = BOTO3_INSTALL;
 const SCRIPT = fileURLToPath(new URL('./tools/boto3-calls.py', import.meta.url));
-
-function hasBoto3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const available = hasBoto3();
 

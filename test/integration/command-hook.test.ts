@@ -6,7 +6,7 @@
  * write them) reports: Succeeded completes it, Failed rolls back, silence times
  * out after the (simulated) hour.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCommandHook } from '../../src/simulator/engine/command-hook.js';
 import { parseScenario } from '../../src/simulator/index.js';
 import type { ScenarioHook } from '../../src/simulator/scenario/types.js';
+import { BOTO3_INSTALL, hasBoto3 } from '../helpers/boto3.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PY_HOOK = join(ROOT, 'examples/hooks/report_status.py');
@@ -83,16 +84,7 @@ describe('the command-hook runner', () => {
 
 // ---- end to end: a Python hook with boto3, through `codedeploy-hooks emulator --scenario` ----
 
-const INSTALL = 'install boto3 for python3 (pip install boto3)';
-
-function hasBoto3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const INSTALL = BOTO3_INSTALL;
 
 const available = hasBoto3();
 

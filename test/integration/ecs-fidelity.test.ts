@@ -83,26 +83,19 @@ hooks:${POST_TRAFFIC_HOOK}
     expect(out.MetricDataResults.map((m) => Math.max(...m.Values))).toEqual([1, 0]);
   });
 
-  it('a green that starts within the smoke test\'s health wait passes it: the test listener answers 503 until then', async () => {
-    const r = await simulate(scenario(`
+  it('a green that starts within the smoke test\'s health wait (60 s) passes it: the test listener answers 503 until then', async () => {
+    const smokeTest = (healthyAfterSeconds: number) =>
+      simulate(scenario(`
 platform: ECS
-versions: { target: { version: 2, healthyAfterSeconds: 20 } }
+versions: { target: { version: 2, healthyAfterSeconds: ${healthyAfterSeconds} } }
 deployment: { timeScale: 100 }
 hooks:
   AfterAllowTestTraffic:
     module: hooks/ecs-test-traffic.ts
     env: { CODEDEPLOY_HOOKS_HTTP_REQUESTS: '[{"path":"/health","expectStatus":200}]', CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: "60000" }
 `));
-    expect(r.status).toBe('Succeeded');
-    const never = await simulate(scenario(`
-platform: ECS
-versions: { target: { version: 2, healthyAfterSeconds: 36000 } }
-deployment: { timeScale: 100 }
-hooks:
-  AfterAllowTestTraffic:
-    module: hooks/ecs-test-traffic.ts
-    env: { CODEDEPLOY_HOOKS_HTTP_REQUESTS: '[{"path":"/health","expectStatus":200}]', CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: "60000" }
-`));
+    expect((await smokeTest(20)).status).toBe('Succeeded');
+    const never = await smokeTest(36000);
     expect(never.status).toBe('Failed');
     expect(never.hooks[0]!.verdict!.reason).toContain('503');
   });

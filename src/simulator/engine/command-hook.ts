@@ -14,7 +14,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { HookCommand, ScenarioHook } from '../scenario/types.js';
-import type { AwsEnvironment, HookInvocation } from './hook-runner.js';
+import { lambdaEnv, type AwsEnvironment, type HookInvocation } from './hook-runner.js';
 import { realClock } from '../clock/clock.js';
 
 /** The environment of the hook's process: the host's minus every AWS_ variable, then Lambda's. */
@@ -24,17 +24,10 @@ export function commandEnv(hook: ScenarioHook, aws: AwsEnvironment): NodeJS.Proc
   const nowhere = join(tmpdir(), 'codedeploy-hooks-no-aws-config');
   return {
     ...env,
-    ...hook.env,
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: aws.region,
-    AWS_DEFAULT_REGION: aws.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    ...lambdaEnv(hook, aws),
     // No profile, endpoint or credentials from the user's ~/.aws reach the hook.
     AWS_CONFIG_FILE: nowhere,
     AWS_SHARED_CREDENTIALS_FILE: nowhere,
-    AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
-    AWS_LAMBDA_FUNCTION_TIMEOUT: String(hook.timeoutSeconds),
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
   };
