@@ -47,21 +47,30 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
         { Name: 'TargetGroup', Value: targetGroupDimension(arn) },
         { Name: 'LoadBalancer', Value: loadBalancerDimension(lbArn) },
       ];
-      const check = metric({
+      const query = (Id: string, MetricName: string, Stat: string) => ({ Id, MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName, Dimensions: dimensions }, Stat } });
+      const errors = metric({
         name: NAME,
-        queries: [
-          { Id: 'target5xx', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: dimensions }, Stat: 'Sum' } },
-          { Id: 'unhealthy', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Dimensions: dimensions }, Stat: 'Maximum' } },
-        ],
-        failWhen: [
-          { id: 'target5xx', stat: 'max', op: '>', threshold: options.max5xxPerMinute },
-          { id: 'unhealthy', stat: 'max', op: '>', threshold: options.maxUnhealthyHosts },
-        ],
+        queries: [query('target5xx', 'HTTPCode_Target_5XX_Count', 'Sum')],
+        failWhen: { id: 'target5xx', stat: 'max', op: '>', threshold: options.max5xxPerMinute },
         lookbackMs: options.lookbackMs,
         // No 5xx datapoints means no 5xx answered; CloudWatch omits zero counts.
         noData: 'pass',
       });
-      const outcome = await check.run(ctx);
+      const hosts = metric({
+        name: NAME,
+        queries: [query('unhealthy', 'UnHealthyHostCount', 'Maximum')],
+        failWhen: { id: 'unhealthy', stat: 'max', op: '>', threshold: options.maxUnhealthyHosts },
+        lookbackMs: options.lookbackMs,
+        // The ALB publishes the host counts every minute while targets are registered,
+        // so no datapoint means the gate cannot see green's targets: not a pass.
+        noData: 'inconclusive',
+      });
+      const [a, b] = [await errors.run(ctx), await hosts.run(ctx)];
+      // The worse of the two: failed, then error/inconclusive, then passed.
+      const rank = (o: CheckOutcome) => (o.state === 'failed' ? 0 : o.state === 'passed' ? 2 : 1);
+      const worst = rank(b) < rank(a) ? b : a;
+      const outcome: CheckOutcome = worst.state === 'passed' ? { state: 'passed', reason: `${a.reason}; ${b.reason}` } : worst;
+      outcome.details = { ...(a.details ?? {}), ...(b.details ?? {}) };
       return { ...outcome, details: { targetGroup: name, ...outcome.details } };
     },
   };

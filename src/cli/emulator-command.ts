@@ -1,18 +1,24 @@
 /**
  * `codedeploy-hooks emulator`: only the emulated AWS endpoint, for other
- * tools and hooks in other languages. With a scenario, the world is set up
- * as it describes and a deployment is left waiting at its first hook's
- * lifecycle event, so a hook can be run by hand against it.
+ * tools and hooks in other languages. With a scenario, the world is set up as
+ * it describes and its deployment is played forward as CodeDeploy would:
+ * `command` hooks are run; for any other hook the event is printed and the
+ * deployment waits (up to the hook hour, in simulated time) for a status
+ * reported through the endpoint, so that hook can be run by hand.
  */
 import { HookError } from '../errors.js';
 import { startEmulator, type Emulator } from '../simulator/emulator/index.js';
 import { loadScenario } from '../simulator/scenario/loader.js';
+import { MAX_TIME_SCALE } from '../simulator/scenario/validate.js';
 import { createWorld, type World } from '../simulator/state/index.js';
-import { startTestEnvironment } from '../testing/index.js';
-import { greenRunsAt, hookEventOf, stageDeployment } from '../testing/stage.js';
+import { seededRandom } from '../simulator/engine/random.js';
+import { simulate } from '../simulator/engine/simulate.js';
+import { originalStdoutWrite } from '../simulator/engine/hook-runner.js';
+import type { TimelineEvent } from '../simulator/engine/timeline.js';
 import type { Scenario } from '../simulator/scenario/types.js';
 import { parseArgs } from 'node:util';
-import { portNumber, withUsageErrors } from './args.js';
+import { portNumber, positiveNumber, withUsageErrors } from './args.js';
+import { TimelinePrinter } from './timeline-printer.js';
 import { CliUsageError, helpText } from './usage.js';
 import { SimulatorSetupError } from '../simulator/engine/module-loader.js';
 
@@ -25,6 +31,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
       options: {
         port: { type: 'string', short: 'p' },
         scenario: { type: 'string', short: 's' },
+        'time-scale': { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -35,49 +42,54 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new CliUsageError(`emulator: unexpected argument "${positionals[0]}"`);
   const port = portNumber('port', values.port) ?? 0;
+  const timeScale = positiveNumber('time-scale', values['time-scale'], MAX_TIME_SCALE);
   const scenario = values.scenario ? loadScenario(values.scenario) : undefined;
+  if (timeScale !== undefined && !scenario) throw new CliUsageError('emulator: --time-scale needs --scenario (it scales the scenario deployment\'s waits)');
 
   let emulator: Emulator;
-  let world: World;
-  let close: () => Promise<void>;
+  const world: World = createWorld(scenario ? { random: seededRandom(scenario.seed + 2) } : {});
   try {
-    if (scenario) {
-      // The scenario's world, with the application's versions invocable and (ECS) its listeners really served.
-      const event = hookEventOf(scenario);
-      const env = await startTestEnvironment(scenario, { port, greenStarted: greenRunsAt(scenario, event) });
-      ({ emulator, world } = env);
-      close = env.close;
-      stageDeployment(env, event);
-    } else {
-      world = createWorld();
-      emulator = await startEmulator({ world, port, evaluateAlarmsEveryMs: 1000 });
-      close = () => emulator.close();
-    }
+    // With a scenario the deployment engine evaluates the alarms on its simulated clock.
+    emulator = await startEmulator({ world, port, ...(scenario ? {} : { evaluateAlarmsEveryMs: 1000 }) });
   } catch (err) {
     if (err instanceof HookError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new SimulatorSetupError(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use; choose another --port (or 0 for any free port)` : `cannot start the emulator: ${(err as Error).message}`, { cause: err });
   }
   process.stdout.write(`listening on ${emulator.url}\n`);
-  if (scenario) describeSeed(world, scenario, emulator.url);
+  process.stdout.write(`use: AWS_ENDPOINT_URL=${emulator.url} AWS_REGION=${world.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await close();
+  const stopped = new AbortController();
+  const onSignal = () => stopped.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (scenario) await playDeployment(scenario, emulator, stopped.signal, timeScale);
+    if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await emulator.close();
+  }
   return 0;
 }
 
-function describeSeed(world: World, scenario: Scenario, url: string): void {
-  const cd = world.codeDeploy;
-  for (const [deploymentId] of cd.deployments) {
-    const exec = [...cd.hookExecutions.values()].find((e) => e.deploymentId === deploymentId);
-    process.stdout.write(`scenario ${scenario.name}: application ${scenario.application.name}, deployment group ${scenario.application.deploymentGroup}, deployment ${deploymentId}\n`);
-    if (exec) {
-      process.stdout.write(`hook event for ${exec.lifecycleEventName}: ${JSON.stringify({ DeploymentId: deploymentId, LifecycleEventHookExecutionId: exec.executionId })}\n`);
+/** Runs the scenario's deployment on the emulator, printing its timeline and each hook's event payload. A signal stops it (with rollback). */
+async function playDeployment(scenario: Scenario, emulator: Emulator, signal: AbortSignal, timeScale: number | undefined): Promise<void> {
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const printer = new TimelinePrinter(originalStdoutWrite, { color, verbose: true });
+  let deploymentId = '';
+  const onEvent = (e: TimelineEvent) => {
+    printer.event(e);
+    if (e.type === 'deployment-started') {
+      deploymentId = e.deploymentId;
+      originalStdoutWrite(`scenario ${scenario.name}: application ${scenario.application.name}, deployment group ${scenario.application.deploymentGroup}, deployment ${deploymentId}\n`);
     }
-  }
-  process.stdout.write(`use: AWS_ENDPOINT_URL=${url} AWS_REGION=${world.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`);
+    if (e.type === 'hook-invoked') {
+      originalStdoutWrite(`hook event for ${e.lifecycleEvent}: ${JSON.stringify({ DeploymentId: deploymentId, LifecycleEventHookExecutionId: e.executionId })}\n`);
+    }
+  };
+  const result = await simulate(scenario, { emulator, runModuleHooks: false, signal, onEvent, ...(timeScale !== undefined ? { timeScale } : {}) });
+  printer.summary(result);
+  originalStdoutWrite(`deployment ${result.deploymentId} finished: ${result.status}${result.rolledBack ? ' (rolled back)' : ''}; the endpoint keeps serving until SIGINT/SIGTERM\n`);
 }

@@ -25,11 +25,13 @@ Usage:
         --list           list the built-in scenarios and exit
       Exit status: 0 deployment succeeded, 1 failed or rolled back, 2 usage or scenario error.
 
-  codedeploy-hooks emulator [--port N] [--scenario NAME|FILE]
+  codedeploy-hooks emulator [--port N] [--scenario NAME|FILE] [--time-scale N]
       Serve only the emulated AWS endpoint (CodeDeploy, CloudWatch, Lambda, ELBv2) on
       127.0.0.1:N until SIGINT/SIGTERM. With --scenario, the world is set up as the scenario
-      describes and a deployment is started at its first hook's lifecycle event.
+      describes and its deployment is played forward: command hooks are run, other hooks'
+      events are printed, and each waits for a status reported through the endpoint.
         --port, -p       port to listen on (default: 0, any free port)
+        --time-scale, -t simulated seconds per real second for the deployment's waits
 
   codedeploy-hooks doctor [TEMPLATE]
       Lint a SAM/CloudFormation template for the usual CodeDeploy hook traps.

@@ -24,6 +24,8 @@ import { greenRunsAt, hookEventOf, stageDeployment, trafficMovedAt } from './sta
 import { requestsPerSecondOf, startTraffic, warmUp } from './traffic.js';
 import { seededRandom } from '../simulator/engine/random.js';
 import { substituteAll } from '../simulator/scenario/placeholders.js';
+import { TargetHealth } from '../simulator/engine/target-health.js';
+import { realClock } from '../simulator/clock/clock.js';
 
 export { startEmulator } from '../simulator/emulator/index.js';
 export { createWorld, World } from '../simulator/state/index.js';
@@ -129,8 +131,15 @@ export async function startTestEnvironment(scenarioRef: string | Scenario = 'lam
       const blue = await startTaskServer(versionInvoke(app, scenario.versions.current, seededRandom(scenario.seed)), scenario.versions.current.version);
       closers.push(blue.close);
       for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Blue', port: blue.port, targetGroupDimension: setup.ecs.blueTargetGroupDimension });
+      // Target health and host-count metrics on the real clock: nothing here compresses time.
+      const health = new TargetHealth(world, realClock, setup.ecs.loadBalancerDimension);
+      health.register('Blue', { targetGroupArn: setup.ecs.blueTargetGroupArn, targetGroupDimension: setup.ecs.blueTargetGroupDimension, port: blue.port, healthyAfterSeconds: 0 });
+      health.start();
+      closers.push(async () => health.stop());
       if (opts.greenStarted !== false) {
-        const green = await startTaskServer(versionInvoke(app, scenario.versions.target, seededRandom(scenario.seed + 1)), scenario.versions.target.version);
+        let healthy = () => true;
+        const green = await startTaskServer(versionInvoke(app, scenario.versions.target, seededRandom(scenario.seed + 1)), scenario.versions.target.version, () => healthy());
+        healthy = health.register('Green', { targetGroupArn: setup.ecs.greenTargetGroupArn, targetGroupDimension: setup.ecs.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: scenario.versions.target.healthyAfterSeconds });
         closers.push(green.close);
         for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Green', port: green.port, targetGroupDimension: setup.ecs.greenTargetGroupDimension });
       }

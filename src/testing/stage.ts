@@ -62,7 +62,7 @@ export function stageDeployment(env: TestEnvironment, lifecycleEvent: string): {
       taskSets.push({ identifer: `ecs-svc/${ecs.service}-green`, desiredCount: 1, pendingCount: 0, runningCount: 1, status: 'ACTIVE', trafficWeight: afterAllTraffic ? 100 : 0, targetGroup: { name: ecs.targetGroups[1] }, taskSetLabel: 'Green' });
     }
     deploymentId = cd.createDeployment({ ...base, ecsTarget: { clusterName: ecs.cluster, serviceName: ecs.service, taskSets } }).deploymentId;
-    if (index > order.indexOf('AllowTestTraffic')) {
+    if (res.testListenerArn && index > order.indexOf('AllowTestTraffic')) {
       env.net?.test.setGreenWeight(100);
       world.elbv2.setListenerWeights(res.testListenerArn, [{ TargetGroupArn: res.greenTargetGroupArn, Weight: 1 }]);
     }
@@ -71,7 +71,8 @@ export function stageDeployment(env: TestEnvironment, lifecycleEvent: string): {
       world.elbv2.setListenerWeights(res.productionListenerArn, [{ TargetGroupArn: res.greenTargetGroupArn, Weight: 1 }]);
     }
   }
-  for (const ev of order.slice(0, index)) cd.completeLifecycleEvent(deploymentId, ev, 'Succeeded');
+  const events = new Set(cd.targetOf(deploymentId).lifecycleEvents.map((e) => e.lifecycleEventName));
+  for (const ev of order.slice(0, index)) if (events.has(ev)) cd.completeLifecycleEvent(deploymentId, ev, 'Succeeded');
   const exec = cd.createHookExecution(deploymentId, order[index]!);
   return { deploymentId, executionId: exec.executionId };
 }

@@ -1,20 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Runs boto3 calls through tools/boto3-calls.py against an endpoint (the emulator). */
+/** Runs boto3 calls through tools/boto3-calls.py against an endpoint (the emulator); whether boto3 is there: ../helpers/boto3.ts. */
 
-export const BOTO3_INSTALL = 'install boto3 for python3 (pip install boto3)';
 const SCRIPT = fileURLToPath(new URL('./tools/boto3-calls.py', import.meta.url));
-
-export function hasBoto3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface Boto3Call { service: string; operation: string; params?: Record<string, unknown>; version?: string }
 export interface Boto3Result {

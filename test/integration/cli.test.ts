@@ -179,7 +179,8 @@ describe.concurrent('codedeploy-hooks emulator', () => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
         const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\n/.exec(stdout);
-        if (m && !port && /use: AWS_ENDPOINT_URL/.test(stdout)) {
+        // The scenario's deployment is under way (its world set up) once its first hook's event is printed.
+        if (m && !port && /use: AWS_ENDPOINT_URL/.test(stdout) && /hook event for BeforeAllowTraffic: .*\n/.test(stdout)) {
           port = Number(m[1]);
           // A real client request against it: the scenario's application exists.
           fetch(`http://127.0.0.1:${port}/`, {

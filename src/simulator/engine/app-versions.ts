@@ -31,7 +31,8 @@ export function versionInvoke(handler: AppHandler, behaviour: VersionBehaviour, 
     if (behaviour.affectedPaths && !behaviour.affectedPaths.includes(requestPath(event))) return handler(event, {});
     if (behaviour.latencyMs > 0) await sleep(behaviour.latencyMs);
     if (behaviour.errorRate > 0 && random() < behaviour.errorRate) throw new SimulatedFailure(behaviour.version);
-    const result = await handler(event, {});
+    let result = await handler(event, {});
+    if (behaviour.body !== undefined) result = isWebResult(result) ? { ...result, body: behaviour.body } : { statusCode: 200, body: behaviour.body };
     if (behaviour.statusCode !== undefined && isWebResult(result)) return { ...result, statusCode: behaviour.statusCode };
     return result;
   };
@@ -64,11 +65,20 @@ export function httpApiEvent(method: string, url: string, headers: Record<string
   };
 }
 
-/** A task set: the version served over HTTP on a loopback port. A thrown error is a 500. */
-export async function startTaskServer(invoke: VersionInvoke, version: string): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+/**
+ * A task set: the version served over HTTP on a loopback port. A thrown error
+ * is a 500; while `healthy()` says no (the task is still starting) every
+ * request gets a 503, which is also what fails its ALB health checks.
+ */
+export async function startTaskServer(invoke: VersionInvoke, version: string, healthy: () => boolean = () => true): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     void (async () => {
       await drain(req);
+      if (!healthy()) {
+        res.writeHead(503, { 'content-type': 'text/plain', 'x-app-version': version });
+        res.end(req.method === 'HEAD' ? undefined : 'starting');
+        return;
+      }
       try {
         const result = await invoke(httpApiEvent(req.method ?? 'GET', req.url ?? '/', flatHeaders(req)));
         const web: WebResult = isWebResult(result) ? result : { statusCode: 200, body: JSON.stringify(result ?? null) };

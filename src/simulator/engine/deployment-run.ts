@@ -11,6 +11,7 @@ import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { SimClock } from '../clock/sim-clock.js';
 import { anySignal } from '../../util/abort.js';
 import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
+import { runCommandHook } from './command-hook.js';
 import type { HookRunResult } from './result.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
@@ -202,15 +203,22 @@ export class DeploymentRun {
     return Promise.race([settled, this.clock.sleep(ms, done.signal).catch(() => undefined)]).finally(() => done.abort());
   }
 
-  private invoke(hook: ScenarioHook, executionId: string, record: HookRunResult): Promise<HookInvocation> {
-    const handler = this.opts.handlers.get(hook.lifecycleEvent)!;
-    const p = invokeHook(
-      handler,
-      { ...hook, env: substituteAll(hook.env, this.opts.vars) },
-      { DeploymentId: this.deploymentId, LifecycleEventHookExecutionId: executionId },
-      { endpoint: this.opts.endpoint, region: this.world.region },
-      { captureOutput: this.opts.captureHookOutput, clock: this.clock },
-    ).then((inv) => {
+  /**
+   * Starts the hook: a command as a process, a module's handler in-process; a
+   * module hook without a loaded handler is run by someone else (the emulator
+   * prints its event), so only its report counts and this resolves at once.
+   */
+  private invoke(hook: ScenarioHook, executionId: string, record: HookRunResult): Promise<HookInvocation | undefined> {
+    const handler = this.opts.handlers.get(hook.lifecycleEvent);
+    const withEnv = { ...hook, env: substituteAll(hook.env, this.opts.vars) };
+    const event = { DeploymentId: this.deploymentId, LifecycleEventHookExecutionId: executionId };
+    const aws = { endpoint: this.opts.endpoint, region: this.world.region };
+    const output = { captureOutput: this.opts.captureHookOutput, clock: this.clock };
+    let started: Promise<HookInvocation>;
+    if (hook.command) started = runCommandHook(withEnv, hook.command, event, aws, output);
+    else if (handler) started = invokeHook(handler, withEnv, event, aws, output);
+    else return Promise.resolve(undefined);
+    const p = started.then((inv) => {
       record.outcome = inv.outcome;
       record.durationMs = inv.durationMs;
       record.logs = inv.logs;

@@ -13,9 +13,11 @@ import { httpGet, ListenerProxy } from './load-balancer.js';
 import { seededRandom } from './random.js';
 import type { EcsResources } from './setup-world.js';
 import type { SendRequest } from './traffic-generator.js';
-import type { TrafficRoute } from './simulated-traffic.js';
+import type { TrafficRoute, VersionSlice } from './simulated-traffic.js';
 import { recordAlbRequests } from './load-balancer.js';
 import { SimulatorSetupError } from './module-loader.js';
+import { TargetHealth } from './target-health.js';
+import { readyWait, terminationWait } from './blue-green-waits.js';
 
 export interface EcsNetwork {
   production: ListenerProxy;
@@ -58,7 +60,9 @@ export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendReque
 }
 
 /** Moves a listener's traffic (the loopback proxy and the ELBv2 world's forward action) and records it in the timeline. */
-export function setListenerWeight(run: DeploymentRun, proxy: ListenerProxy, listenerArn: string, res: EcsResources, greenWeight: number, rollback = false): void {
+export function setListenerWeight(run: DeploymentRun, proxy: ListenerProxy, listenerArn: string | undefined, res: EcsResources, greenWeight: number, rollback = false): void {
+  // A group without a test listener (ecs.testListener: false) has nothing to move there.
+  if (!listenerArn) return;
   const { current, target } = run.scenario.versions;
   proxy.setGreenWeight(greenWeight);
   const groups = [];
@@ -69,14 +73,17 @@ export function setListenerWeight(run: DeploymentRun, proxy: ListenerProxy, list
 }
 
 /** Production traffic through the production listener: its blue/green weights, and the ALB metrics of the target groups. */
-export function listenerRoute(world: World, scenario: Scenario, net: EcsNetwork, res: EcsResources): TrafficRoute {
+export function listenerRoute(world: World, scenario: Scenario, net: EcsNetwork, res: EcsResources, greenHealthy: () => boolean = () => true): TrafficRoute {
   const { current, target } = scenario.versions;
+  // A green task still starting answers 503 to every request (the ALB fails open to an all-unhealthy target group).
+  const starting = (slice: VersionSlice): VersionSlice => (slice.version === target.version && !greenHealthy() ? { ...slice, threw: 0, byClass: { 5: slice.total } } : slice);
   return {
     shares: () => {
       const green = net.production.greenWeight / 100;
       return green > 0 ? [{ version: current.version, share: 1 - green }, { version: target.version, share: green }] : [{ version: current.version, share: 1 }];
     },
-    record: (slice, timestamp) =>
+    record: (served, timestamp) => {
+      const slice = starting(served);
       recordAlbRequests(world, {
         loadBalancerDimension: res.loadBalancerDimension,
         targetGroupDimension: slice.version === target.version ? res.greenTargetGroupDimension : res.blueTargetGroupDimension,
@@ -85,8 +92,12 @@ export function listenerRoute(world: World, scenario: Scenario, net: EcsNetwork,
         byClass: { ...slice.byClass, 5: (slice.byClass[5] ?? 0) + slice.threw },
         latencySeconds: slice.latencyMs / 1000,
         timestamp,
-      }),
-    failed: (slice) => slice.threw + (slice.byClass[5] ?? 0),
+      });
+    },
+    failed: (served) => {
+      const slice = starting(served);
+      return slice.threw + (slice.byClass[5] ?? 0);
+    },
   };
 }
 
@@ -97,17 +108,23 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
   const world = run.world;
   const cd = world.codeDeploy;
   for (const proxy of [net.production, net.test]) proxy.configure({ world, loadBalancerDimension: res.loadBalancerDimension });
+  const health = new TargetHealth(world, run.clock, res.loadBalancerDimension);
 
-  const setListener = (proxy: ListenerProxy, listenerArn: string, greenWeight: number, rollback = false): void =>
+  const setListener = (proxy: ListenerProxy, listenerArn: string | undefined, greenWeight: number, rollback = false): void =>
     setListenerWeight(run, proxy, listenerArn, res, greenWeight, rollback);
   let greenStarted = false;
+  let greenHealthy = () => false;
 
   return {
-    traffic: listenerRoute(world, scenario, net, res),
+    traffic: listenerRoute(world, scenario, net, res, () => greenHealthy()),
     /** Blue is running before the deployment starts. */
     startBlue: async (): Promise<void> => {
       const blue = await startTaskServer(versionInvoke(app, current, seededRandom(scenario.seed)), current.version);
       net.closers.push(blue.close);
+      // Blue has been serving for a while: its target is healthy from the start.
+      health.register('Blue', { targetGroupArn: res.blueTargetGroupArn, targetGroupDimension: res.blueTargetGroupDimension, port: blue.port, healthyAfterSeconds: 0 });
+      health.start();
+      net.closers.push(async () => health.stop());
       for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Blue', port: blue.port, targetGroupDimension: res.blueTargetGroupDimension });
     },
     blueTaskSet: () => ({
@@ -124,7 +141,8 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
       // Before Install there is nothing to roll back to (research §2.2).
       await run.hookEvent('BeforeInstall', { rollbackPossible: false });
       await run.plainEvent('Install', async () => {
-        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version);
+        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version, () => greenHealthy());
+        greenHealthy = health.register('Green', { targetGroupArn: res.greenTargetGroupArn, targetGroupDimension: res.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: target.healthyAfterSeconds });
         net.closers.push(green.close);
         greenStarted = true;
         for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Green', port: green.port, targetGroupDimension: res.greenTargetGroupDimension });
@@ -140,8 +158,12 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
         }]);
       });
       await run.hookEvent('AfterInstall');
-      await run.plainEvent('AllowTestTraffic', () => setListener(net.test, res.testListenerArn, 100));
-      await run.hookEvent('AfterAllowTestTraffic');
+      // A group without a test listener has no test-traffic events (state/codedeploy.ts).
+      if (res.testListenerArn) {
+        await run.plainEvent('AllowTestTraffic', () => setListener(net.test, res.testListenerArn, 100));
+        await run.hookEvent('AfterAllowTestTraffic');
+      }
+      await readyWait(run);
       await run.hookEvent('BeforeAllowTraffic');
       await run.plainEvent('AllowTraffic', () =>
         run.shiftTraffic(routing, (w) => {
@@ -153,10 +175,12 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
         }),
       );
       await run.hookEvent('AfterAllowTraffic');
+      await terminationWait(run);
       cd.updateEcsTaskSets(run.deploymentId, [
         { taskSetLabel: 'Green', status: 'PRIMARY', trafficWeight: 100 },
         { taskSetLabel: 'Blue', status: 'DRAINING', trafficWeight: 0 },
       ]);
+      health.deregister('Blue');
     },
     rollback: (): void => {
       if (net.production.greenWeight > 0) setListener(net.production, res.productionListenerArn, 0, true);
@@ -166,6 +190,7 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
           { taskSetLabel: 'Blue', status: 'PRIMARY', trafficWeight: 100 },
           { taskSetLabel: 'Green', status: 'DRAINING', trafficWeight: 0 },
         ]);
+        health.deregister('Green');
       }
     },
     describeFinal: (succeeded: boolean): string =>

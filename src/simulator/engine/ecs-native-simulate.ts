@@ -79,9 +79,11 @@ export async function simulateEcsNative(scenario: Scenario, opts: SimulateOption
 async function loadHandlers(scenario: Scenario, vars: Partial<Record<PlaceholderName, string>>, endpoint: string, region: string): Promise<Map<string, HookHandler>> {
   const handlers = new Map<string, HookHandler>();
   for (const hook of scenario.hooks) {
+    // The scenario reader allows only module hooks for ECS-native.
+    if (!hook.module) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent}: an ECS-native hook must be a module`);
     const restore = applyEnv({ ...substituteAll(hook.env, vars), AWS_ENDPOINT_URL: endpoint, AWS_REGION: region });
     try {
-      handlers.set(hook.lifecycleEvent, await loadHook(hook));
+      handlers.set(hook.lifecycleEvent, await loadHook({ ...hook, module: hook.module }));
     } finally {
       restore();
     }
@@ -113,7 +115,7 @@ function createServiceDeployment(world: World, scenario: Scenario, res: EcsResou
       advancedConfiguration: {
         alternateTargetGroupArn: res.greenTargetGroupArn,
         productionListenerRule: listenerRule(res.productionListenerArn),
-        testListenerRule: listenerRule(res.testListenerArn),
+        ...(res.testListenerArn ? { testListenerRule: listenerRule(res.testListenerArn) } : {}),
         roleArn: `arn:aws:iam::${world.accountId}:role/${spec.service}-ecs-infrastructure`,
       },
     }],

@@ -34,7 +34,7 @@ export interface AwsEnvironment {
   region: string;
 }
 
-export async function loadHook(hook: ScenarioHook): Promise<HookHandler> {
+export async function loadHook(hook: ScenarioHook & { module: string }): Promise<HookHandler> {
   return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`, { fresh: true });
 }
 
@@ -64,16 +64,7 @@ export async function invokeHook(
   const clock = opts.clock ?? realClock;
   const started = clock.now();
   const context = lambdaContext(hook.functionName, aws.region, started + hook.timeoutSeconds * 1000, clock);
-  const env: Record<string, string> = {
-    ...hook.env,
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: aws.region,
-    AWS_DEFAULT_REGION: aws.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
-    AWS_LAMBDA_FUNCTION_TIMEOUT: String(hook.timeoutSeconds),
-  };
+  const env = lambdaEnv(hook, aws);
   const logs: string[] = [];
   const restoreEnv = applyEnv(env);
   const restoreOutput = opts.captureOutput ? captureOutput(logs) : () => undefined;
@@ -95,6 +86,20 @@ export async function invokeHook(
     restoreOutput();
     restoreEnv();
   }
+}
+
+/** The env a hook runs with, as in a Lambda function pointed at the emulator: its own vars, the endpoint, region, dummy credentials, the function's name and timeout. */
+export function lambdaEnv(hook: ScenarioHook, aws: AwsEnvironment): Record<string, string> {
+  return {
+    ...hook.env,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.region,
+    AWS_DEFAULT_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(hook.timeoutSeconds),
+  };
 }
 
 function isVerdict(value: unknown): value is HookVerdict {

@@ -25,7 +25,7 @@ export interface LambdaPlatform {
 export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandler): void {
   const fn = scenario.lambda!.functionName;
   const { current, target } = scenario.versions;
-  const healthy = { version: 'other', errorRate: 0, latencyMs: 0 };
+  const healthy = { version: 'other', errorRate: 0, latencyMs: 0, healthyAfterSeconds: 0 };
   const byVersion = new Map([
     [current.version, versionInvoke(app, current, seededRandom(scenario.seed))],
     [target.version, versionInvoke(app, target, seededRandom(scenario.seed + 1))],

@@ -12,7 +12,8 @@ import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js
 export interface EcsResources {
   loadBalancerArn: string;
   productionListenerArn: string;
-  testListenerArn: string;
+  /** Absent when the group has no test listener (ecs.testListener: false). */
+  testListenerArn?: string;
   blueTargetGroupArn: string;
   greenTargetGroupArn: string;
   /** CloudWatch dimension values: `app/name/id`, `targetgroup/name/id`. */
@@ -89,8 +90,12 @@ export function setupWorld(world: World, scenario: Scenario, opts: { ports?: { p
       targetGroupPairInfoList: [{
         targetGroups: [{ name: spec.targetGroups[0] }, { name: spec.targetGroups[1] }],
         prodTrafficRoute: { listenerArns: [ecs.productionListenerArn] },
-        testTrafficRoute: { listenerArns: [ecs.testListenerArn] },
+        ...(ecs.testListenerArn ? { testTrafficRoute: { listenerArns: [ecs.testListenerArn] } } : {}),
       }],
+    },
+    blueGreenDeploymentConfiguration: {
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: scenario.deployment.terminationWaitTimeInMinutes },
+      deploymentReadyOption: scenario.deployment.deploymentReadyOption ?? { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
     },
   });
   return { deploymentConfigName, routing, ecs, vars };
@@ -109,11 +114,11 @@ export function createLoadBalancing(world: World, scenario: Scenario, vars: Part
   const blue = elb.createTargetGroup({ name: spec.targetGroups[0], port: 8080, healthCheckPath: '/health' });
   const green = elb.createTargetGroup({ name: spec.targetGroups[1], port: 8080, healthCheckPath: '/health' });
   const production = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.production ?? 80, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
-  const test = elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] });
+  const test = spec.testListener ? elb.createListener({ loadBalancerArn: lb.LoadBalancerArn, port: ports?.test ?? 8080, targetGroups: [{ TargetGroupArn: blue.TargetGroupArn, Weight: 1 }] }) : undefined;
   const ecs: EcsResources = {
     loadBalancerArn: lb.LoadBalancerArn,
     productionListenerArn: production.ListenerArn,
-    testListenerArn: test.ListenerArn,
+    ...(test ? { testListenerArn: test.ListenerArn } : {}),
     blueTargetGroupArn: blue.TargetGroupArn,
     greenTargetGroupArn: green.TargetGroupArn,
     loadBalancerDimension: arnDimension(lb.LoadBalancerArn, 'loadbalancer/'),
@@ -125,7 +130,7 @@ export function createLoadBalancing(world: World, scenario: Scenario, vars: Part
     blueTargetGroup: ecs.blueTargetGroupDimension,
     greenTargetGroup: ecs.greenTargetGroupDimension,
     productionUrl: `http://127.0.0.1:${production.Port}`,
-    testUrl: `http://127.0.0.1:${test.Port}`,
+    ...(test ? { testUrl: `http://127.0.0.1:${test.Port}` } : {}),
   });
   for (const alarm of scenario.alarms) createAlarm(world, alarm, vars);
   return ecs;

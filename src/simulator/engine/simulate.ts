@@ -9,16 +9,16 @@ import { existsSync } from 'node:fs';
 import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
+import { recordRollbackDeployment, stopRollsBack } from '../state/codedeploy-rollback.js';
 import { realClock } from '../clock/clock.js';
 import { warpGlobals } from '../clock/warp.js';
-import { startEmulator } from '../emulator/index.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { simulateEcsNative } from './ecs-native-simulate.js';
 import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
-import { recordRollbackDeployment } from './rollback-deployment.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
 import { seededRandom } from './random.js';
@@ -41,6 +41,14 @@ export interface SimulateOptions {
   emulatorPort?: number;
   /** Use this world instead of a fresh one (tests inspect it afterwards). */
   world?: World;
+  /** Serve the deployment on this running emulator (its world is used), and leave it running afterwards. */
+  emulator?: Emulator;
+  /**
+   * False: module hooks are neither imported nor invoked; their events are left for
+   * someone else to run (`codedeploy-hooks emulator --scenario` prints them), and
+   * CodeDeploy waits for their status through the endpoint. Command hooks always run. @default true
+   */
+  runModuleHooks?: boolean;
 }
 
 export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): Promise<SimulationResult> {
@@ -48,10 +56,11 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
 
   // Fail fast on missing modules, before any port is opened.
-  for (const hook of scenario.hooks) if (!existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
+  const runModuleHooks = opts.runModuleHooks ?? true;
+  for (const hook of scenario.hooks) if (runModuleHooks && hook.module && !existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
-  const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
+  const world = opts.emulator?.world ?? opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
   if (scenario.platform === 'ECS-native') return simulateEcsNative(scenario, opts, app, timeScale, world);
   const cleanups: (() => Promise<void> | void)[] = [];
   let net: EcsNetwork | undefined;
@@ -60,9 +69,9 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       net = await startListeners(scenario);
       cleanups.push(() => Promise.all(net!.closers.map((c) => c())).then(() => undefined));
     }
-    let emulator: Awaited<ReturnType<typeof startEmulator>>;
+    let emulator: Emulator;
     try {
-      emulator = await startEmulator({ world, port: opts.emulatorPort ?? 0 });
+      emulator = opts.emulator ?? (await startEmulator({ world, port: opts.emulatorPort ?? 0 }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new SimulatorSetupError(
@@ -70,7 +79,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
         { cause: err },
       );
     }
-    cleanups.push(() => emulator.close());
+    if (!opts.emulator) cleanups.push(() => emulator.close());
     // For the whole run, not only while a hook runs: a hook still working after its timeout
     // must keep talking to this emulator, never to a real AWS endpoint.
     const restoreAwsEnv = applyEnv({ AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
@@ -84,9 +93,10 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     // a module that cannot load, e.g. one rejecting its configuration, is a setup error, not a failed deployment.
     const handlers = new Map<string, HookHandler>();
     for (const hook of scenario.hooks) {
+      if (!hook.module || !runModuleHooks) continue;
       const restore = applyEnv({ ...substituteAll(hook.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
       try {
-        handlers.set(hook.lifecycleEvent, await loadHook(hook));
+        handlers.set(hook.lifecycleEvent, await loadHook({ ...hook, module: hook.module }));
       } finally {
         restore();
       }
@@ -154,11 +164,14 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       (c) => run.emit({ type: 'alarm', alarmName: c.alarmName, state: c.to, reason: c.reason }),
       (name, reason) => run.requestStop(new DeploymentFailure('Stopped', 'ALARM_ACTIVE', `alarm ${name} is in ALARM (${reason})`)),
     );
+    // A stop rolls back as its request says, else as the group's configuration says (DEPLOYMENT_STOP_ON_REQUEST).
+    const manualStop = (message: string, autoRollbackEnabled?: boolean) =>
+      new DeploymentFailure('Stopped', 'MANUAL_STOP', message, stopRollsBack(cd.getDeployment(run.deploymentId), autoRollbackEnabled));
     const unsubscribeStop = cd.onStopRequest((req) => {
       if (req.deploymentId !== run.deploymentId) return;
-      run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the deployment was stopped by a StopDeployment request', req.autoRollbackEnabled !== false));
+      run.requestStop(manualStop('the deployment was stopped by a StopDeployment request', req.autoRollbackEnabled));
     });
-    const onAbort = () => run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the simulation was interrupted'));
+    const onAbort = () => run.requestStop(manualStop('the simulation was interrupted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
 
@@ -195,12 +208,13 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     let rolledBack = false;
     let reason: string;
     if (failure) {
-      const canRollBack = failure.rollback && scenario.deployment.autoRollback;
+      // A manual stop has already decided (StopDeployment's autoRollbackEnabled overrides the group's setting).
+      const canRollBack = failure.rollback && (failure.errorCode === 'MANUAL_STOP' || scenario.deployment.autoRollback);
       if (canRollBack) {
         run.emit({ type: 'rollback', reason: failure.message });
         platform.rollback();
         rolledBack = true;
-        recordRollbackDeployment(world, scenario, run.deploymentId, base, failure.message);
+        recordRollbackDeployment(cd, run.deploymentId, failure.message);
       }
       cd.setDeploymentStatus(run.deploymentId, failure.status, { code: failure.errorCode, message: failure.message });
       reason = `${failure.message}; ${rolledBack ? `rolled back: ${platform.describeFinal(false)}` : scenario.deployment.autoRollback ? 'not rolled back (this failure does not trigger one: a stop without rollback, or a failure before traffic moved); traffic stays where it was' : 'automatic rollback is disabled'}`;

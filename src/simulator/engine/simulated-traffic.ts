@@ -153,7 +153,7 @@ export class SimulatedTraffic {
 
   private behaviourOf(version: string): VersionBehaviour {
     const { current, target } = this.scenario.versions;
-    return version === target.version ? target : version === current.version ? current : { version, errorRate: 0, latencyMs: 0 };
+    return version === target.version ? target : version === current.version ? current : { version, errorRate: 0, latencyMs: 0, healthyAfterSeconds: 0 };
   }
 
   private count(version: string, total: number, failed: number): void {

@@ -23,6 +23,13 @@ export interface VersionBehaviour {
   statusCode?: number;
   /** When set, the breakage applies only to requests for these paths (e.g. ["/items"]); others are served normally. */
   affectedPaths?: string[];
+  /** When set, every response carries this body instead of the handler's (a version that answers differently, for differential checks). */
+  body?: string;
+  /**
+   * ECS only: simulated seconds after the task set starts until its task passes the
+   * ALB health check. Until then it answers 503 and DescribeTargetHealth shows it unhealthy. @default 0
+   */
+  healthyAfterSeconds: number;
 }
 
 /** A custom traffic routing configuration, in GetDeploymentConfig's shape (intervals in minutes). */
@@ -44,6 +51,14 @@ export interface ScenarioDeployment {
   alarmPollSeconds: number;
   /** How long CodeDeploy waits for a hook's status, in simulated seconds. @default 3600 */
   hookWaitSeconds: number;
+  /**
+   * ECS only: the group's terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes,
+   * how long the original task set keeps running after all traffic moved (alarms still
+   * watched, a rollback still possible). @default 0
+   */
+  terminationWaitTimeInMinutes: number;
+  /** ECS only: the group's deploymentReadyOption; STOP_DEPLOYMENT waits (status Ready) for ContinueDeployment before production traffic moves. */
+  deploymentReadyOption?: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; waitTimeInMinutes: number };
 }
 
 export interface ScenarioAlarm {
@@ -69,12 +84,22 @@ export interface ScenarioAlarm {
   initialState: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 }
 
+/** A hook run as a process (any language): a shell command line, or an argv list run without a shell. */
+export interface HookCommand {
+  shell?: string;
+  argv?: string[];
+  /** Working directory: the scenario file's directory. */
+  cwd: string;
+}
+
+/** A hook is either a JavaScript/TypeScript module (run in-process) or a command (exactly one is set). */
 export interface ScenarioHook {
   /** A CodeDeploy lifecycle event, or for ECS-native the lifecycle stage the hook is registered at. */
   lifecycleEvent: LambdaLifecycleEvent | EcsLifecycleEvent | EcsNativeHookStage;
   /** Absolute path of the module (resolved from the scenario file's directory). */
-  module: string;
-  /** The module path as written in the scenario, for messages. */
+  module?: string;
+  command?: HookCommand;
+  /** The module path or command as written in the scenario, for messages. */
   moduleAsWritten: string;
   export: string;
   /** Name the hook function would have in AWS (shown in the timeline). */
@@ -115,6 +140,8 @@ export interface EcsTargetSpec {
   testPort: number;
   loadBalancerName: string;
   targetGroups: [string, string];
+  /** Whether the deployment group has a test listener (testTrafficRoute); without one there is no AllowTestTraffic step. @default true */
+  testListener: boolean;
 }
 
 export interface Scenario {

@@ -8,7 +8,7 @@ import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from '../../types.js';
 import { predefinedDeploymentConfigs } from '../state/deployment-configs.js';
 import { ECS_NATIVE_DEPLOYMENT_KEYS, ECS_NATIVE_HOOK_KEYS, ECS_NATIVE_HOOK_STAGES, readEcsNativeDeployment, readEcsNativeHook } from './ecs-native.js';
 import { PLACEHOLDERS, unknownPlaceholders } from './placeholders.js';
-import { ScenarioReader } from './reader.js';
+import { describe as describeValue, ScenarioReader } from './reader.js';
 import type {
   CustomDeploymentConfig,
   EcsTargetSpec,
@@ -17,6 +17,7 @@ import type {
   Scenario,
   ScenarioAlarm,
   ScenarioDeployment,
+  HookCommand,
   ScenarioHook,
   ScenarioTraffic,
   VersionBehaviour,
@@ -78,7 +79,7 @@ export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario 
     platform,
     application,
     app: readApp(r, top.app, opts),
-    versions: readVersions(r, top.versions),
+    versions: readVersions(r, top.versions, platform),
     deployment: readDeployment(r, top.deployment, platform),
     ...(platform === 'ECS-native' ? { ecsNative: readEcsNativeDeployment(r, deploymentBlock(r, top.deployment, platform)) } : {}),
     alarms: r.array(top.alarms, ['alarms']).map((a, i) => readAlarm(r, a, ['alarms', i])),
@@ -95,6 +96,7 @@ export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario 
     if (names.has(a.name)) r.fail(['alarms', i, 'name'], `duplicate alarm name "${a.name}"`);
     names.add(a.name);
   });
+  if (ecs && !ecs.testListener) rejectTestListenerUse(r, scenario);
   if (scenario.versions.current.version === scenario.versions.target.version) {
     r.fail(['versions', 'target', 'version'], `must differ from versions.current.version ("${scenario.versions.current.version}")`);
   }
@@ -118,7 +120,7 @@ function readLambda(r: ScenarioReader, value: unknown, appName: string): LambdaT
 }
 
 function readEcs(r: ScenarioReader, value: unknown, appName: string): EcsTargetSpec {
-  const o = value === undefined || value === null ? {} : r.object(value, ['ecs'], ['cluster', 'service', 'productionPort', 'testPort', 'loadBalancerName', 'targetGroups']);
+  const o = value === undefined || value === null ? {} : r.object(value, ['ecs'], ['cluster', 'service', 'productionPort', 'testPort', 'loadBalancerName', 'targetGroups', 'testListener']);
   const service = r.string(o.service, ['ecs', 'service'], `${appName}-service`);
   const port = (key: 'productionPort' | 'testPort') => r.number(o[key], ['ecs', key], { integer: true, min: 0, max: 65535, fallback: 0 });
   let targetGroups: [string, string] = [`${service}-blue`, `${service}-green`];
@@ -130,6 +132,8 @@ function readEcs(r: ScenarioReader, value: unknown, appName: string): EcsTargetS
   }
   const productionPort = port('productionPort');
   const testPort = port('testPort');
+  const testListener = r.boolean(o.testListener, ['ecs', 'testListener'], true);
+  if (!testListener && o.testPort !== undefined) r.fail(['ecs', 'testPort'], 'is only allowed when the group has a test listener (remove it, or ecs.testListener: true)');
   if (productionPort !== 0 && productionPort === testPort) r.fail(['ecs', 'testPort'], `must differ from ecs.productionPort (${productionPort})`);
   return {
     cluster: r.string(o.cluster, ['ecs', 'cluster'], `${appName}-cluster`),
@@ -138,6 +142,7 @@ function readEcs(r: ScenarioReader, value: unknown, appName: string): EcsTargetS
     testPort,
     loadBalancerName: r.string(o.loadBalancerName, ['ecs', 'loadBalancerName'], `${appName}-alb`),
     targetGroups,
+    testListener,
   };
 }
 
@@ -150,23 +155,30 @@ function readApp(r: ScenarioReader, value: unknown, opts: ValidateOptions): Scen
   };
 }
 
-function readVersions(r: ScenarioReader, value: unknown): Scenario['versions'] {
+function readVersions(r: ScenarioReader, value: unknown, platform: Platform): Scenario['versions'] {
   const o = value === undefined || value === null ? {} : r.object(value, ['versions'], ['current', 'target']);
   return {
-    current: readVersion(r, o.current, ['versions', 'current'], '1'),
-    target: readVersion(r, o.target, ['versions', 'target'], '2'),
+    current: readVersion(r, o.current, ['versions', 'current'], '1', platform),
+    target: readVersion(r, o.target, ['versions', 'target'], '2', platform),
   };
 }
 
-function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultVersion: string): VersionBehaviour {
-  const o = value === undefined || value === null ? {} : r.object(value, path, ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths']);
+function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultVersion: string, platform: Platform): VersionBehaviour {
+  const keys = ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths', 'body', 'healthyAfterSeconds'];
+  const o = value === undefined || value === null ? {} : r.object(value, path, keys);
   const version = o.version === undefined ? defaultVersion : String(o.version);
   if (!/^[1-9][0-9]*$/.test(version)) r.fail([...path, 'version'], `expected a positive integer version number, got ${JSON.stringify(version)}`);
   const behaviour: VersionBehaviour = {
     version,
     errorRate: r.number(o.errorRate, [...path, 'errorRate'], { min: 0, max: 1, fallback: 0 }),
     latencyMs: r.number(o.latencyMs, [...path, 'latencyMs'], { min: 0, max: 60_000, fallback: 0 }),
+    healthyAfterSeconds: 0,
   };
+  if (o.healthyAfterSeconds !== undefined) {
+    if (platform !== 'ECS') r.fail([...path, 'healthyAfterSeconds'], 'is only allowed when platform is ECS (a task set behind a target group)');
+    behaviour.healthyAfterSeconds = r.number(o.healthyAfterSeconds, [...path, 'healthyAfterSeconds'], { min: 0, max: 7 * 86_400 });
+  }
+  if (o.body !== undefined) behaviour.body = typeof o.body === 'string' ? o.body : r.fail([...path, 'body'], `expected a string, got ${describeValue(o.body)}`);
   if (o.statusCode !== undefined) behaviour.statusCode = r.number(o.statusCode, [...path, 'statusCode'], { integer: true, min: 100, max: 599 });
   if (o.affectedPaths !== undefined) {
     behaviour.affectedPaths = r.array(o.affectedPaths, [...path, 'affectedPaths']).map((p, i) => {
@@ -179,25 +191,44 @@ function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultV
 }
 
 const DEPLOYMENT_KEYS = ['timeScale', 'autoRollback', 'alarmPollSeconds'] as const;
+const CODEDEPLOY_DEPLOYMENT_KEYS = ['config', 'hookWaitSeconds', 'terminationWaitTimeInMinutes', 'deploymentReadyOption'] as const;
 
 /** CodeDeploy takes a deployment configuration and waits an hour for a hook; ECS-native has a strategy and per-hook timeouts. */
 function deploymentBlock(r: ScenarioReader, value: unknown, platform: Platform): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  const keys = platform === 'ECS-native' ? [...DEPLOYMENT_KEYS, ...ECS_NATIVE_DEPLOYMENT_KEYS] : [...DEPLOYMENT_KEYS, 'config', 'hookWaitSeconds'];
+  const keys = platform === 'ECS-native' ? [...DEPLOYMENT_KEYS, ...ECS_NATIVE_DEPLOYMENT_KEYS] : [...DEPLOYMENT_KEYS, ...CODEDEPLOY_DEPLOYMENT_KEYS];
   return r.object(value, ['deployment'], keys);
 }
 
 function readDeployment(r: ScenarioReader, value: unknown, platform: Platform): ScenarioDeployment {
   const o = deploymentBlock(r, value, platform);
   const fallbackConfig = platform === 'Lambda' ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes' : 'CodeDeployDefault.ECSAllAtOnce';
-  return {
+  for (const key of ['terminationWaitTimeInMinutes', 'deploymentReadyOption'] as const) {
+    // The model: BlueInstanceTerminationOption "does not apply to Lambda deployments"; the ready wait is blue/green's.
+    if (o[key] !== undefined && platform !== 'ECS') r.fail(['deployment', key], 'is only allowed when platform is ECS');
+  }
+  const deployment: ScenarioDeployment = {
     // ECS-native deployments have no CodeDeploy configuration: the strategy names it.
     config: platform === 'ECS-native' ? `ECS ${String(o.strategy ?? 'BLUE_GREEN')}` : readConfig(r, o.config ?? fallbackConfig, platform),
     timeScale: r.number(o.timeScale, ['deployment', 'timeScale'], { min: 0.001, max: MAX_TIME_SCALE, fallback: DEFAULT_TIME_SCALE }),
     autoRollback: r.boolean(o.autoRollback, ['deployment', 'autoRollback'], true),
     alarmPollSeconds: r.number(o.alarmPollSeconds, ['deployment', 'alarmPollSeconds'], { min: 1, max: 3600, fallback: 30 }),
     hookWaitSeconds: r.number(o.hookWaitSeconds, ['deployment', 'hookWaitSeconds'], { min: 1, max: 3600, fallback: 3600 }),
+    // The model's maximum: 2880 minutes (2 days).
+    terminationWaitTimeInMinutes: r.number(o.terminationWaitTimeInMinutes, ['deployment', 'terminationWaitTimeInMinutes'], { integer: true, min: 0, max: 2880, fallback: 0 }),
   };
+  if (o.deploymentReadyOption !== undefined && o.deploymentReadyOption !== null) {
+    const path = ['deployment', 'deploymentReadyOption'];
+    const ready = r.object(o.deploymentReadyOption, path, ['actionOnTimeout', 'waitTimeInMinutes'], ['actionOnTimeout']);
+    const actionOnTimeout = r.oneOf(ready.actionOnTimeout, [...path, 'actionOnTimeout'], ['CONTINUE_DEPLOYMENT', 'STOP_DEPLOYMENT'] as const);
+    // ECS allows up to 120 h between deploying the revision and shifting traffic (limits page).
+    // STOP_DEPLOYMENT waits this long for ContinueDeployment, so it needs a length; CONTINUE_DEPLOYMENT ignores it.
+    const waitTimeInMinutes = actionOnTimeout === 'STOP_DEPLOYMENT'
+      ? r.number(ready.waitTimeInMinutes, [...path, 'waitTimeInMinutes'], { integer: true, min: 1, max: 7200 })
+      : r.number(ready.waitTimeInMinutes, [...path, 'waitTimeInMinutes'], { integer: true, min: 0, max: 7200, fallback: 0 });
+    deployment.deploymentReadyOption = { actionOnTimeout, waitTimeInMinutes };
+  }
+  return deployment;
 }
 
 function readConfig(r: ScenarioReader, value: unknown, platform: Platform): string | CustomDeploymentConfig {
@@ -288,21 +319,48 @@ function readHooks(r: ScenarioReader, value: unknown, platform: Platform, baseDi
   for (const event of events) {
     if (o[event] === undefined) continue;
     const path = ['hooks', event];
-    const h = r.object(o[event], path, ['module', 'export', 'functionName', 'timeoutSeconds', 'env', ...extraKeys], ['module']);
-    const moduleAsWritten = r.string(h.module, [...path, 'module']);
-    hooks.push({
+    const h = r.object(o[event], path, ['module', 'command', 'export', 'functionName', 'timeoutSeconds', 'env', ...extraKeys]);
+    if ((h.module === undefined) === (h.command === undefined)) r.fail(path, 'needs exactly one of module (a JavaScript/TypeScript module) or command (a process, any language)');
+    if (h.command !== undefined && h.export !== undefined) r.fail([...path, 'export'], 'is only allowed with module');
+    // A command hook reports through the emulated CodeDeploy API; an ECS-native hook's answer is its return value.
+    if (h.command !== undefined && platform === 'ECS-native') r.fail([...path, 'command'], 'is only allowed for CodeDeploy hooks (platform Lambda or ECS); an ECS-native hook is a module whose handler returns its hookStatus');
+    const hook: ScenarioHook = {
       lifecycleEvent: event as ScenarioHook['lifecycleEvent'],
-      module: resolveModule(moduleAsWritten, baseDir),
-      moduleAsWritten,
+      moduleAsWritten: '',
       export: r.string(h.export, [...path, 'export'], 'handler'),
       functionName: r.string(h.functionName, [...path, 'functionName'], platform === 'ECS-native' ? `ecs-hook-${event.toLowerCase()}` : `CodeDeployHook_${event}`),
       // Lambda's own limits: 1 s to 900 s.
       timeoutSeconds: r.number(h.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
       env: withPlaceholders(r, r.stringMap(h.env, [...path, 'env']), [...path, 'env']),
       ...(platform === 'ECS-native' ? { native: readEcsNativeHook(r, h, path) } : {}),
-    });
+    };
+    if (h.module !== undefined) {
+      hook.moduleAsWritten = r.string(h.module, [...path, 'module']);
+      hook.module = resolveModule(hook.moduleAsWritten, baseDir);
+    } else {
+      hook.command = readCommand(r, h.command, [...path, 'command'], baseDir);
+      hook.moduleAsWritten = hook.command.shell ?? hook.command.argv!.join(' ');
+    }
+    hooks.push(hook);
   }
   return hooks;
+}
+
+/** `command: python3 hook.py` runs through the shell; `command: [python3, hook.py]` runs without one. */
+function readCommand(r: ScenarioReader, value: unknown, path: string[], cwd: string): HookCommand {
+  if (typeof value === 'string') return { shell: r.string(value, path), cwd };
+  const argv = r.array(value, path).map((a, i) => r.string(a, [...path, i]));
+  if (argv.length === 0) r.fail(path, 'expected a command line or a non-empty list (program and its arguments)');
+  return { argv, cwd };
+}
+
+/** Without a test listener there is no AllowTestTraffic step, no AfterAllowTestTraffic hook and no {{testUrl}}. */
+function rejectTestListenerUse(r: ScenarioReader, scenario: Scenario): void {
+  for (const hook of scenario.hooks) {
+    const path = ['hooks', hook.lifecycleEvent];
+    if (hook.lifecycleEvent === 'AfterAllowTestTraffic') r.fail(path, 'needs a test listener: the group has none (ecs.testListener: false), so the deployment has no AllowTestTraffic or AfterAllowTestTraffic event');
+    for (const [k, v] of Object.entries(hook.env)) if (v.includes('{{testUrl}}')) r.fail([...path, 'env', k], '{{testUrl}} needs a test listener (ecs.testListener: false)');
+  }
 }
 
 function readTraffic(r: ScenarioReader, value: unknown): ScenarioTraffic {

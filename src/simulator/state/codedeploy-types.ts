@@ -49,7 +49,7 @@ export interface DeploymentGroupInfo {
   deploymentStyle: { deploymentType: 'IN_PLACE' | 'BLUE_GREEN'; deploymentOption: 'WITH_TRAFFIC_CONTROL' | 'WITHOUT_TRAFFIC_CONTROL' };
   loadBalancerInfo?: LoadBalancerInfo;
   ecsServices?: { serviceName: string; clusterName: string }[];
-  blueGreenDeploymentConfiguration?: Record<string, unknown>;
+  blueGreenDeploymentConfiguration?: BlueGreenDeploymentConfiguration;
   lastAttemptedDeployment?: { deploymentId: string; status: DeploymentStatus; endTime?: Date; createTime: Date };
   lastSuccessfulDeployment?: { deploymentId: string; status: DeploymentStatus; endTime?: Date; createTime: Date };
 }
@@ -76,6 +76,15 @@ export interface DeploymentInfo {
   revision?: Record<string, unknown>;
   previousRevision?: Record<string, unknown>;
   externalId?: string;
+  /** ECS: true once the wait before terminating the original task set has begun. */
+  instanceTerminationWaitTimeStarted?: boolean;
+  blueGreenDeploymentConfiguration?: BlueGreenDeploymentConfiguration;
+}
+
+/** The group's (and deployment's) blue/green options, in the API's shape. */
+export interface BlueGreenDeploymentConfiguration {
+  terminateBlueInstancesOnDeploymentSuccess?: { action: 'TERMINATE' | 'KEEP_ALIVE'; terminationWaitTimeInMinutes: number };
+  deploymentReadyOption?: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; waitTimeInMinutes: number };
 }
 
 export interface LifecycleEvent {
@@ -145,6 +154,8 @@ export interface HookReport {
   at: Date;
 }
 
+export type DeploymentWaitType = 'READY_WAIT' | 'TERMINATION_WAIT';
+
 export interface StopRequest {
   deploymentId: string;
   autoRollbackEnabled?: boolean;
@@ -171,6 +182,7 @@ export interface CreateDeploymentGroupInput {
   autoRollbackConfiguration?: Partial<AutoRollbackConfiguration>;
   loadBalancerInfo?: LoadBalancerInfo;
   ecsServices?: { serviceName: string; clusterName: string }[];
+  blueGreenDeploymentConfiguration?: BlueGreenDeploymentConfiguration;
 }
 
 export interface CreateDeploymentInput {

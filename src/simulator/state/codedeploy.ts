@@ -11,6 +11,7 @@ import type {
   LifecycleEvent,
   EcsTaskSetInfo,
   TargetStatus,
+  DeploymentWaitType,
   LambdaTarget,
   EcsTarget,
   DeploymentTarget,
@@ -24,6 +25,7 @@ import type {
 
 export * from './codedeploy-types.js';
 import { newDeploymentId, newHookExecutionId, newUuid } from './ids.js';
+import { recordRollbackDeployment, stopRollsBack } from './codedeploy-rollback.js';
 
 /**
  * CodeDeploy's side of the world: applications, groups, configs, deployments,
@@ -46,6 +48,8 @@ export class CodeDeployState {
   readonly hookExecutions = new Map<string, HookExecution>();
   private readonly reportListeners = new Set<Listener<HookReport>>();
   private readonly stopListeners = new Set<Listener<StopRequest>>();
+  private readonly rollbackListeners = new Set<Listener<string>>();
+  private readonly waits = new Map<string, { type: DeploymentWaitType; resolve: () => void; end: () => void }>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly now: () => number;
@@ -127,6 +131,7 @@ export class CodeDeployState {
       deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
       ...(input.loadBalancerInfo ? { loadBalancerInfo: input.loadBalancerInfo } : {}),
       ...(input.ecsServices ? { ecsServices: input.ecsServices } : {}),
+      ...(input.blueGreenDeploymentConfiguration ? { blueGreenDeploymentConfiguration: structuredClone(input.blueGreenDeploymentConfiguration) } : {}),
     };
     this.deploymentGroups.set(key, group);
     return group;
@@ -169,10 +174,10 @@ export class CodeDeployState {
       autoRollbackConfiguration: structuredClone(group.autoRollbackConfiguration),
       ...(group.loadBalancerInfo ? { loadBalancerInfo: structuredClone(group.loadBalancerInfo) } : {}),
       deploymentStyle: { ...group.deploymentStyle },
+      ...(group.blueGreenDeploymentConfiguration ? { blueGreenDeploymentConfiguration: structuredClone(group.blueGreenDeploymentConfiguration) } : {}),
       deploymentStatusMessages: [],
     };
-    const eventNames = input.lifecycleEventNames
-      ?? (group.computePlatform === 'ECS' ? [...ECS_LIFECYCLE_EVENTS] : [...LAMBDA_LIFECYCLE_EVENTS]);
+    const eventNames = input.lifecycleEventNames ?? defaultLifecycleEvents(group);
     const lifecycleEvents: LifecycleEvent[] = eventNames.map((n) => ({ lifecycleEventName: n, status: 'Pending' }));
     const targetStatus: TargetStatus = status === 'InProgress' ? 'InProgress' : 'Pending';
     if (group.computePlatform === 'Lambda') {
@@ -424,6 +429,48 @@ export class CodeDeployState {
     });
   }
 
+  // ---- blue/green waits and ContinueDeployment ------------------------------------------
+
+  /**
+   * The engine enters a wait ContinueDeployment can end: READY_WAIT (status
+   * Ready, before production traffic moves) or TERMINATION_WAIT (traffic moved,
+   * the original task set still running). `continued` resolves when it is called;
+   * `close` ends the wait (its timer ran out, or the deployment stopped).
+   */
+  openWait(deploymentId: string, type: DeploymentWaitType): { continued: Promise<void>; close: () => void } {
+    const d = this.getDeployment(deploymentId);
+    let resolve!: () => void;
+    const continued = new Promise<void>((r) => (resolve = r));
+    const previous = d.status;
+    if (type === 'READY_WAIT') this.setDeploymentStatus(deploymentId, 'Ready');
+    else d.instanceTerminationWaitTimeStarted = true;
+    // Whichever ends the wait (ContinueDeployment or close) puts the status back.
+    const end = () => {
+      if (this.waits.get(deploymentId)?.resolve !== resolve) return;
+      this.waits.delete(deploymentId);
+      if (d.status === 'Ready') this.setDeploymentStatus(deploymentId, previous);
+    };
+    this.waits.set(deploymentId, { type, resolve, end });
+    return { continued, close: end };
+  }
+
+  /** ContinueDeployment: ends the deployment's wait of that type (default READY_WAIT), with the API's errors otherwise. */
+  continueDeployment(deploymentId: string | undefined, waitType: string | undefined): void {
+    const d = this.getDeployment(deploymentId);
+    if (['Succeeded', 'Failed', 'Stopped'].includes(d.status)) {
+      throw new AwsServiceError('DeploymentAlreadyCompletedException', `The deployment ${d.deploymentId} is already completed.`);
+    }
+    const type = waitType ?? 'READY_WAIT';
+    if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT') throw new AwsServiceError('InvalidDeploymentWaitTypeException', `The wait type ${type} is invalid.`);
+    if (d.computePlatform === 'Lambda') throw new AwsServiceError('UnsupportedActionForDeploymentTypeException', 'ContinueDeployment is not supported for a Lambda deployment.');
+    const wait = this.waits.get(d.deploymentId);
+    if (!wait || wait.type !== type) {
+      throw new AwsServiceError('DeploymentIsNotInReadyStateException', `The deployment ${d.deploymentId} is not waiting (${type}).`);
+    }
+    wait.end();
+    wait.resolve();
+  }
+
   // ---- StopDeployment --------------------------------------------------------------------
 
   /** StopDeployment: notifies the engine (which decides rollback); returns the API's answer. */
@@ -434,18 +481,41 @@ export class CodeDeployState {
     }
     const req: StopRequest = { deploymentId: d.deploymentId, at: new Date(this.now()), ...(autoRollbackEnabled !== undefined ? { autoRollbackEnabled } : {}) };
     if (this.stopListeners.size === 0) {
-      // Nothing drives this deployment: stop it here.
-      this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user request.' });
+      // Nothing drives this deployment: stop it here, rolling back as the request or the deployment's configuration says.
+      const message = 'The deployment was stopped by a user request.';
+      this.setDeploymentStatus(d.deploymentId, 'Stopped', { code: 'MANUAL_STOP', message });
+      if (stopRollsBack(d, autoRollbackEnabled)) {
+        notifyAll(this.rollbackListeners, d.deploymentId);
+        recordRollbackDeployment(this, d.deploymentId, message);
+      }
       return { status: 'Succeeded', statusMessage: 'Deployment stopped.' };
     }
     notifyAll(this.stopListeners, req);
     return { status: 'Pending', statusMessage: 'Stopping deployment.' };
   }
 
+  /** Called with the deployment id when a stop with rollback is carried out here (no engine drives the deployment). */
+  onRollback(listener: Listener<string>): () => void {
+    this.rollbackListeners.add(listener);
+    return () => this.rollbackListeners.delete(listener);
+  }
+
   onStopRequest(listener: Listener<StopRequest>): () => void {
     this.stopListeners.add(listener);
     return () => this.stopListeners.delete(listener);
   }
+}
+
+/**
+ * The lifecycle events of a group's deployments. An ECS group without a test
+ * listener has no AllowTestTraffic or AfterAllowTestTraffic: the AWS ECS
+ * tutorial's get-deployment-target output lists none (research §2.2).
+ */
+function defaultLifecycleEvents(group: DeploymentGroupInfo): string[] {
+  if (group.computePlatform !== 'ECS') return [...LAMBDA_LIFECYCLE_EVENTS];
+  const pairs = group.loadBalancerInfo?.targetGroupPairInfoList ?? [];
+  const hasTestListener = pairs.length === 0 || pairs.some((p) => (p.testTrafficRoute?.listenerArns.length ?? 0) > 0);
+  return ECS_LIFECYCLE_EVENTS.filter((e) => hasTestListener || !e.includes('TestTraffic'));
 }
 
 function groupKey(app: string, group: string): string {

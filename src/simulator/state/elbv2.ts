@@ -56,6 +56,16 @@ export interface TargetGroup {
   TargetType: 'ip' | 'instance' | 'lambda';
 }
 
+export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'unhealthy.draining' | 'unused' | 'draining' | 'unavailable';
+
+/** DescribeTargetHealth's TargetHealthDescription. */
+export interface TargetHealthDescription {
+  Target: { Id: string; Port: number; AvailabilityZone?: string };
+  HealthCheckPort: string;
+  /** Reason and Description are absent when healthy, as in the API. */
+  TargetHealth: { State: TargetHealthState; Reason?: string; Description?: string };
+}
+
 function hex(n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
@@ -66,6 +76,8 @@ export class Elbv2State {
   readonly loadBalancers = new Map<string, LoadBalancer>();
   readonly listeners = new Map<string, Listener>();
   readonly targetGroups = new Map<string, TargetGroup>();
+  /** Registered targets per target group ARN, with their health as the load balancer sees it. */
+  readonly targetHealth = new Map<string, TargetHealthDescription[]>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly now: () => number;
@@ -202,5 +214,40 @@ export class Elbv2State {
     }
     if (input.LoadBalancerArn) return all.filter((t) => t.LoadBalancerArns.includes(input.LoadBalancerArn!));
     return all;
+  }
+
+  /** Registers a target (or replaces its health): the engine calls this as task sets start and pass health checks. */
+  setTargetHealth(targetGroupArn: string, target: { Id: string; Port: number }, health: TargetHealthDescription['TargetHealth']): void {
+    const tg = this.targetGroups.get(targetGroupArn);
+    if (!tg) throw new AwsServiceError('TargetGroupNotFound', `Target group '${targetGroupArn}' not found`);
+    const list = this.targetHealth.get(targetGroupArn) ?? [];
+    const entry: TargetHealthDescription = { Target: { ...target, AvailabilityZone: `${this.region}a` }, HealthCheckPort: String(target.Port), TargetHealth: { ...health } };
+    const i = list.findIndex((d) => d.Target.Id === target.Id && d.Target.Port === target.Port);
+    if (i >= 0) list[i] = entry;
+    else list.push(entry);
+    this.targetHealth.set(targetGroupArn, list);
+  }
+
+  deregisterTargets(targetGroupArn: string): void {
+    this.targetHealth.delete(targetGroupArn);
+  }
+
+  /** DescribeTargetHealth: every registered target, or the named ones (unregistered ones are `unused`, Target.NotRegistered). */
+  describeTargetHealth(input: { TargetGroupArn?: string; Targets?: { Id: string; Port?: number }[] }): TargetHealthDescription[] {
+    if (!input.TargetGroupArn) throw new AwsServiceError('ValidationError', "1 validation error detected: Value null at 'targetGroupArn' failed to satisfy constraint: Member must not be null");
+    const tg = this.targetGroups.get(input.TargetGroupArn);
+    if (!tg) throw new AwsServiceError('TargetGroupNotFound', `Target groups '${input.TargetGroupArn}' not found`);
+    const registered = this.targetHealth.get(tg.TargetGroupArn) ?? [];
+    if (!input.Targets?.length) return registered.map((d) => structuredClone(d));
+    return input.Targets.map((t) => {
+      const found = registered.find((d) => d.Target.Id === t.Id && (t.Port === undefined || d.Target.Port === t.Port));
+      if (found) return structuredClone(found);
+      const port = t.Port ?? tg.Port;
+      return {
+        Target: { Id: t.Id, Port: port },
+        HealthCheckPort: String(port),
+        TargetHealth: { State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' },
+      };
+    });
   }
 }

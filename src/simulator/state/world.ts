@@ -66,6 +66,36 @@ export class World {
     this.elbv2 = new Elbv2State(base);
     this.ecs = new EcsState(base);
     this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;
+    this.codeDeploy.onRollback((id) => this.restoreOriginal(id));
+  }
+
+  /**
+   * A rollback carried out without the engine (StopDeployment on a staged
+   * deployment): traffic goes back to the original version, as the engine's
+   * rollback moves it: the alias to the current version, the group's
+   * listeners to the blue target group.
+   */
+  private restoreOriginal(deploymentId: string): void {
+    const target = this.codeDeploy.targetOf(deploymentId);
+    if ('lambdaFunctionInfo' in target) {
+      const { functionName, functionAlias, currentVersion } = target.lambdaFunctionInfo;
+      this.lambda.updateAliasRouting(functionName, functionAlias, currentVersion);
+      this.codeDeploy.setLambdaTargetWeight(deploymentId, 0);
+      return;
+    }
+    const blue = target.taskSetsInfo.find((t) => t.taskSetLabel === 'Blue');
+    const blueGroup = blue ? this.elbv2.targetGroupByName(blue.targetGroup.name) : undefined;
+    if (!blueGroup) return;
+    const d = this.codeDeploy.getDeployment(deploymentId);
+    for (const pair of d.loadBalancerInfo?.targetGroupPairInfoList ?? []) {
+      for (const arn of [...pair.prodTrafficRoute.listenerArns, ...(pair.testTrafficRoute?.listenerArns ?? [])]) {
+        if (this.elbv2.listeners.has(arn)) this.elbv2.setListenerWeights(arn, [{ TargetGroupArn: blueGroup.TargetGroupArn, Weight: 1 }]);
+      }
+    }
+    this.codeDeploy.updateEcsTaskSets(deploymentId, [
+      { taskSetLabel: 'Blue', status: 'PRIMARY', trafficWeight: 100 },
+      ...(target.taskSetsInfo.some((t) => t.taskSetLabel === 'Green') ? [{ taskSetLabel: 'Green' as const, status: 'DRAINING' as const, trafficWeight: 0 }] : []),
+    ]);
   }
 
   /** The clock everything in this world reads and waits on. */

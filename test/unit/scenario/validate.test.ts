@@ -23,14 +23,15 @@ describe('parseScenario: defaults', () => {
     expect(s.platform).toBe('Lambda');
     expect(s.application).toEqual({ name: 'sample-app', deploymentGroup: 'sample-app-group' });
     expect(s.lambda).toEqual({ functionName: 'sample-app', alias: 'live' });
-    expect(s.versions.current).toEqual({ version: '1', errorRate: 0, latencyMs: 0 });
-    expect(s.versions.target).toEqual({ version: '2', errorRate: 0, latencyMs: 0 });
+    expect(s.versions.current).toEqual({ version: '1', errorRate: 0, latencyMs: 0, healthyAfterSeconds: 0 });
+    expect(s.versions.target).toEqual({ version: '2', errorRate: 0, latencyMs: 0, healthyAfterSeconds: 0 });
     expect(s.deployment).toEqual({
       config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
       timeScale: 100,
       autoRollback: true,
       alarmPollSeconds: 30,
       hookWaitSeconds: 3600,
+      terminationWaitTimeInMinutes: 0,
     });
     expect(s.hooks).toEqual([]);
     expect(s.alarms).toEqual([]);
@@ -53,6 +54,7 @@ hooks:
       testPort: 0,
       loadBalancerName: 'shop-alb',
       targetGroups: ['shop-service-blue', 'shop-service-green'],
+      testListener: true,
     });
     expect(s.deployment.config).toBe('CodeDeployDefault.ECSAllAtOnce');
     expect(s.hooks.map((h) => h.lifecycleEvent)).toEqual(['AfterAllowTestTraffic', 'AfterAllowTraffic']);

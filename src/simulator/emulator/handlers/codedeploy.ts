@@ -77,6 +77,11 @@ export const codeDeployOperations: OperationTable = {
     return { lifecycleEventHookExecutionId: report.executionId };
   },
 
+  ContinueDeployment: (input, world) => {
+    world.codeDeploy.continueDeployment(str(input, 'deploymentId'), str(input, 'deploymentWaitType'));
+    return {};
+  },
+
   StopDeployment: (input, world) => {
     const auto = input.autoRollbackEnabled;
     return world.codeDeploy.requestStop(str(input, 'deploymentId'), typeof auto === 'boolean' ? auto : undefined);

@@ -40,6 +40,8 @@ export const INPUT_SHAPES: Record<string, Record<string, Kind>> = {
   DescribeServiceDeployments: { serviceDeploymentArns: 'string[]' },
   DescribeServiceRevisions: { serviceRevisionArns: 'string[]' },
   ListServiceDeployments: { service: 'string', cluster: 'string', status: 'string[]', maxResults: 'number', nextToken: 'string' },
+  DescribeTargetHealth: { TargetGroupArn: 'string', Targets: 'object[]', Include: 'string[]' },
+  ContinueDeployment: { deploymentId: 'string', deploymentWaitType: 'string' },
 };
 
 /** Nested members handlers rely on: list items of these members must be objects with these kinds. */
