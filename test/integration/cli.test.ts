@@ -159,6 +159,9 @@ describe.concurrent('codedeploy-hooks simulate', () => {
     expect(list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual([
       'ecs-bluegreen-broken-green',
       'ecs-bluegreen-healthy',
+      'ecs-native-breaks-under-production',
+      'ecs-native-canary-healthy',
+      'ecs-native-hook-in-progress-too-long',
       'hook-never-reports',
       'lambda-alarm-during-canary',
       'lambda-canary-broken-version',

@@ -30,6 +30,7 @@ import type { SimulationResult } from './result.js';
 import { createLoadBalancing, type EcsResources } from './setup-world.js';
 import type { SimulateOptions } from './simulate.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
+import { TargetHealth } from './target-health.js';
 
 export async function simulateEcsNative(scenario: Scenario, opts: SimulateOptions, app: AppHandler, timeScale: number, world: World): Promise<SimulationResult> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -148,6 +149,8 @@ export function describeStrategy(scenario: Scenario): string {
 
 class StagePlayer {
   private greenWeight = { production: 0, test: 0 };
+  private readonly health: TargetHealth;
+  private greenHealthy = () => false;
   private readonly arn: string;
   private readonly serviceArn: string;
   private readonly blueRevisionArn: string;
@@ -166,6 +169,7 @@ class StagePlayer {
     this.serviceArn = deployment.serviceArn;
     this.blueRevisionArn = deployment.sourceServiceRevisions[0]!.arn;
     this.greenRevisionArn = deployment.targetServiceRevision.arn;
+    this.health = new TargetHealth(run.world, run.clock, res.loadBalancerDimension);
   }
 
   private get world(): World {
@@ -178,6 +182,10 @@ class StagePlayer {
     for (const proxy of [net.production, net.test]) proxy.configure({ world, loadBalancerDimension: res.loadBalancerDimension });
     const blue = await startTaskServer(versionInvoke(this.app, scenario.versions.current, seededRandom(scenario.seed)), scenario.versions.current.version);
     net.closers.push(blue.close);
+    // Blue has been serving for a while: its target is healthy from the start.
+    this.health.register('Blue', { targetGroupArn: res.blueTargetGroupArn, targetGroupDimension: res.blueTargetGroupDimension, port: blue.port, healthyAfterSeconds: 0 });
+    this.health.start();
+    net.closers.push(async () => this.health.stop());
     for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Blue', port: blue.port, targetGroupDimension: res.blueTargetGroupDimension });
 
     const startedAt = new Date(run.clock.startedAt).toISOString();
@@ -193,7 +201,7 @@ class StagePlayer {
     const onAbort = () => run.requestStop(new DeploymentFailure('Stopped', 'MANUAL_STOP', 'the simulation was interrupted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
-    const traffic = new SimulatedTraffic(run.clock, scenario, this.app, listenerRoute(world, scenario, net, res));
+    const traffic = new SimulatedTraffic(run.clock, scenario, this.app, listenerRoute(world, scenario, net, res, () => this.greenHealthy()));
     const flush = () => {
       const d = traffic.takeDelta();
       if (d.total > 0) run.emit({ type: 'requests', ...d });
@@ -290,11 +298,27 @@ class StagePlayer {
     run.checkStopped();
   }
 
+  /**
+   * SCALE_UP: green's tasks start and register with the green target group. ECS moves on to
+   * POST_SCALE_UP once they are healthy (a version with healthyAfterSeconds is waited for).
+   */
   private async scaleUpGreen(): Promise<void> {
     const { run, net, res } = this;
     const scenario = run.scenario;
-    const green = await startTaskServer(versionInvoke(this.app, scenario.versions.target, seededRandom(scenario.seed + 1)), scenario.versions.target.version);
+    const target = scenario.versions.target;
+    const green = await startTaskServer(versionInvoke(this.app, target, seededRandom(scenario.seed + 1)), target.version, () => this.greenHealthy());
+    this.greenHealthy = this.health.register('Green', { targetGroupArn: res.greenTargetGroupArn, targetGroupDimension: res.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: target.healthyAfterSeconds });
     net.closers.push(green.close);
+    if (target.healthyAfterSeconds > 0) {
+      run.emit({ type: 'info', message: `green's tasks start; healthy after ${target.healthyAfterSeconds} s (simulated)` });
+      try {
+        await run.clock.sleep(target.healthyAfterSeconds * 1000, run.stop.signal);
+      } catch {
+        // Stopped: the caller's checkStopped throws the cause.
+      }
+      run.checkStopped();
+      this.health.publish();
+    }
     for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Green', port: green.port, targetGroupDimension: res.greenTargetGroupDimension });
     this.world.ecs.update(this.arn, { greenRunning: this.world.ecs.service(this.serviceArn).desiredCount });
     this.world.ecs.activate(this.greenRevisionArn, res.greenTargetGroupArn);

@@ -175,7 +175,7 @@ function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultV
     healthyAfterSeconds: 0,
   };
   if (o.healthyAfterSeconds !== undefined) {
-    if (platform !== 'ECS') r.fail([...path, 'healthyAfterSeconds'], 'is only allowed when platform is ECS (a task set behind a target group)');
+    if (platform === 'Lambda') r.fail([...path, 'healthyAfterSeconds'], 'is only allowed when platform is ECS or ECS-native (tasks behind a target group)');
     behaviour.healthyAfterSeconds = r.number(o.healthyAfterSeconds, [...path, 'healthyAfterSeconds'], { min: 0, max: 7 * 86_400 });
   }
   if (o.body !== undefined) behaviour.body = typeof o.body === 'string' ? o.body : r.fail([...path, 'body'], `expected a string, got ${describeValue(o.body)}`);

@@ -157,11 +157,14 @@ describe('parseScenario: errors name the file, the path and what was expected', 
 });
 
 describe('loadScenario', () => {
-  it('knows the six built-in scenarios and every one validates', () => {
+  it('knows the built-in scenarios and every one validates', () => {
     const names = builtinScenarioNames();
     expect(names).toEqual([
       'ecs-bluegreen-broken-green',
       'ecs-bluegreen-healthy',
+      'ecs-native-breaks-under-production',
+      'ecs-native-canary-healthy',
+      'ecs-native-hook-in-progress-too-long',
       'hook-never-reports',
       'lambda-alarm-during-canary',
       'lambda-canary-broken-version',
