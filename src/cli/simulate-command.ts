@@ -43,7 +43,7 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
   const timeScale = positiveNumber('time-scale', values['time-scale'], MAX_TIME_SCALE);
   const reports = values.report ?? [];
   for (const file of reports) {
-    if (!reportFormatOf(file)) throw new CliUsageError(`--report ${file}: the file must end in .json (JSON report) or .xml (JUnit XML)`);
+    if (!reportFormatOf(file)) throw new CliUsageError(`--report ${file}: the file must end in .json (JSON report), .xml (JUnit XML) or .html (HTML report)`);
   }
 
   const scenario = loadScenario(values.scenario ?? positionals[0] ?? DEFAULT_SCENARIO);

@@ -10,7 +10,7 @@ export function helpText(): string {
   return `codedeploy-hooks — AWS CodeDeploy lifecycle hooks as code
 
 Usage:
-  codedeploy-hooks simulate [--scenario NAME|FILE] [--time-scale N] [--report FILE.json|FILE.xml]...
+  codedeploy-hooks simulate [--scenario NAME|FILE] [--time-scale N] [--report FILE.json|FILE.xml|FILE.html]...
                             [--verbose] [--quiet] [--list]
       Run a whole CodeDeploy deployment on this machine: an emulated AWS endpoint on 127.0.0.1,
       the scenario's hooks invoked in lifecycle order, traffic shifted by the deployment
@@ -19,7 +19,7 @@ Usage:
                          (default: lambda-canary-healthy)
         --time-scale, -t simulated seconds per real second for deployment waits
                          (default: the scenario's deployment.timeScale, else 100)
-        --report, -r     write a report: .json (full result) or .xml (JUnit); repeatable
+        --report, -r     write a report: .json (full result), .xml (JUnit) or .html (a page to read); repeatable
         --verbose        also print what each hook logged
         --quiet          print only the final summary
         --list           list the built-in scenarios and exit

@@ -24,6 +24,7 @@ import { setupWorld } from './setup-world.js';
 import type { TimelineListener } from './timeline.js';
 import { TrafficGenerator } from './traffic-generator.js';
 import { describeRouting } from './traffic-plan.js';
+import { metricSourcesOf, readVersionMetrics } from '../report/version-metrics.js';
 
 export interface SimulateOptions {
   /** Overrides the scenario's `deployment.timeScale`. */
@@ -97,6 +98,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       captureHookOutput: opts.captureHookOutput ?? true,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
+    // The world's clock when the run's clock starts: maps metric timestamps onto simulated time.
+    const worldStart = world.now();
 
     const cd = world.codeDeploy;
     const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
@@ -205,6 +208,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     run.emit({ type: 'deployment-finished', status, reason, rolledBack, ...(failure ? { errorCode: failure.errorCode } : {}) });
     await run.drain(1000);
     run.closed = true;
+    const metrics = readVersionMetrics(world.cloudWatch.metrics, metricSourcesOf(scenario, setup.ecs), { worldStart, worldEnd: world.now(), simSeconds: run.clock.simSeconds() });
 
     return {
       scenario: scenario.name,
@@ -226,6 +230,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       alarms: monitor.states(),
       traffic: traffic.summary(),
       timeline: run.timeline,
+      ...(metrics ? { metrics } : {}),
     };
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
