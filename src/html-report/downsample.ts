@@ -62,13 +62,21 @@ function minMaxPerBucket(run: SeriesPoint[], opts: DownsampleOptions): SeriesPoi
   return out;
 }
 
-/** One value per row of the data table: the mean or the maximum of the points in [from, to). */
+/** One value per row of the data table: the mean or the maximum of the points (in time order) in [from, to). */
 export function aggregate(points: SeriesPoint[], from: number, to: number, how: 'mean' | 'max'): number | undefined {
+  // The first point at or after `from`, by bisection: a long run's table reads each point once.
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]![0] < from) lo = mid + 1;
+    else hi = mid;
+  }
   let n = 0;
   let sum = 0;
   let max = -Infinity;
-  for (const [t, v] of points) {
-    if (t < from || t >= to) continue;
+  for (let i = lo; i < points.length && points[i]![0] < to; i++) {
+    const v = points[i]![1];
     n++;
     sum += v;
     max = Math.max(max, v);

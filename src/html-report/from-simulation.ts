@@ -101,13 +101,14 @@ function summaryLines(r: SimulationResult): string[] {
   return text.split('\n').filter((l) => l.trim() && l.trim() !== 'Summary').map((l) => l.replace(/^ {2}/, ''));
 }
 
-/** The CLI's timeline lines; request counts are left out (the chart shows them). */
+/** The CLI's timeline lines. */
 function eventLines(timeline: TimelineEvent[]): DeploymentView['events'] {
   const lines: DeploymentView['events'] = [];
+  let text = '';
+  const printer = new TimelinePrinter((s) => (text += s), { color: false, verbose: false });
   for (const e of timeline) {
-    if (e.type === 'requests') continue;
-    let text = '';
-    new TimelinePrinter((s) => (text += s), { color: false, verbose: false }).event(e);
+    text = '';
+    printer.event(e);
     if (text) lines.push({ at: e.simSeconds, text: text.trimEnd() });
   }
   return lines;
