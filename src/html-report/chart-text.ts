@@ -29,7 +29,7 @@ export function describeChart(view: DeploymentView): string {
     const req = peak(m.requestRate);
     const err = peak(m.errorRate);
     const p99 = peak(m.latencyP99Ms);
-    const parts = [req ? `up to ${num(req[1])} requests/s` : 'no requests'];
+    const parts = [req && req[1] > 0 ? `up to ${num(req[1])} requests/s` : 'no requests'];
     if (err) parts.push(err[1] > 0 ? `error rate up to ${num(err[1])}% (at ${clock(err[0])})` : 'no errors');
     if (p99) parts.push(`p99 latency up to ${num(p99[1])} ms`);
     sentences.push(`Version ${m.version}: ${parts.join(', ')}.`);

@@ -120,7 +120,7 @@ export const SCRIPT = `
     var parts = [];
     data.panels.forEach(function (p) {
       var vals = p.lines.map(function (l) { var v = valueAt(l.points, current); return v === null ? null : l.label + ' ' + fmt(v) + ' ' + p.unit; }).filter(Boolean);
-      if (vals.length) parts.push(vals.join(', '));
+      if (vals.length) parts.push(p.name + ' ' + vals.join(', '));
     });
     readout.textContent = 'At ' + clock(current) + ': ' + (parts.length ? parts.join('; ') : 'no data');
   }

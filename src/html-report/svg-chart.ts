@@ -33,6 +33,8 @@ export interface ChartLine {
 
 export interface ChartPanel {
   id: string;
+  /** A word for the hover readout: "traffic", "errors". */
+  name: string;
   title: string;
   unit: string;
   max: number;
@@ -45,7 +47,7 @@ export interface ChartPanel {
 export interface ChartData {
   x: { left: number; width: number; duration: number };
   /** Each line's points in time order; `[t, null]` ends a run (no data until the next point). */
-  panels: { id: string; unit: string; lines: { label: string; points: [number, number | null][] }[] }[];
+  panels: { id: string; name: string; unit: string; lines: { label: string; points: [number, number | null][] }[] }[];
 }
 
 export function chartPanels(view: DeploymentView): ChartPanel[] {
@@ -68,17 +70,17 @@ export function chartPanels(view: DeploymentView): ChartPanel[] {
   const noMetrics = 'no per-version metrics were recorded for this deployment';
   const latency = [...metricLines((m) => m.latencyP50Ms, ' p50'), ...metricLines((m) => m.latencyP99Ms, ' p99', ' tail')];
   return [
-    { id: 'weight', title: 'Production traffic weight per version', unit: '%', max: 100, lines: weightLines },
-    panel('requests', 'Request rate per version', 'req/s', metricLines((m) => m.requestRate), noMetrics),
-    panel('errors', 'Error rate per version', '%', metricLines((m) => m.errorRate), noMetrics, 5),
-    panel('latency', 'Latency per version: median (p50, thick) and tail (p99, thin)', 'ms', latency, noMetrics),
+    { id: 'weight', name: 'traffic', title: 'Production traffic weight per version', unit: '%', max: 100, lines: weightLines },
+    panel('requests', 'requests', 'Request rate per version', 'req/s', metricLines((m) => m.requestRate), noMetrics),
+    panel('errors', 'errors', 'Error rate per version', '%', metricLines((m) => m.errorRate), noMetrics, 5),
+    panel('latency', 'latency', 'Latency per version: median (p50, thick) and tail (p99, thin)', 'ms', latency, noMetrics),
   ];
 }
 
-function panel(id: string, title: string, unit: string, lines: ChartLine[], empty: string, floor = 0): ChartPanel {
+function panel(id: string, name: string, title: string, unit: string, lines: ChartLine[], empty: string, floor = 0): ChartPanel {
   const max = Math.max(floor, ...lines.flatMap((l) => l.runs.flatMap((r) => r.map((p) => p[1]))));
   const hasData = lines.some((l) => l.runs.some((r) => r.length > 0));
-  return { id, title, unit, max: niceCeil(max), lines, ...(hasData ? {} : { empty }) };
+  return { id, name, title, unit, max: niceCeil(max), lines, ...(hasData ? {} : { empty }) };
 }
 
 /** A step series with its last value held until `end`. */
@@ -92,6 +94,7 @@ export function chartData(view: DeploymentView, panels: ChartPanel[]): ChartData
     x: { left: LEFT, width: PLOT_WIDTH, duration: Math.max(1, view.durationSeconds) },
     panels: panels.map((p) => ({
       id: p.id,
+      name: p.name,
       unit: p.unit,
       // The end mark sits just after the run's last point, so the moment the run ends still reads its value.
       lines: p.lines.map((l) => ({ label: l.label, points: l.runs.flatMap((run): [number, number | null][] => [...run, [run.at(-1)![0] + 1e-6, null]]) })),
@@ -201,7 +204,10 @@ function alarmLane(a: AlarmView, top: number, duration: number, x: (t: number) =
   return out.join('\n');
 }
 
-/** Vertical lines with their labels in rows at the top; a label goes to the first row where it fits. */
+/**
+ * Vertical lines with their labels in rows at the top; a label goes to the first row where it
+ * fits, and near the right edge it ends at its line instead of starting there.
+ */
 function markersSvg(markers: MarkerView[], top: number, bottom: number, x: (t: number) => number): string {
   const rowEnds = new Array<number>(MARKER_ROWS).fill(-Infinity);
   const out = ['<g class="markers">'];
@@ -209,12 +215,14 @@ function markersSvg(markers: MarkerView[], top: number, bottom: number, x: (t: n
     const mx = x(m.at);
     const label = m.label;
     const width = label.length * 6 + 6;
-    let row = rowEnds.findIndex((end) => end < mx);
+    const toLeft = mx + width > WIDTH - 2;
+    const start = toLeft ? mx - width : mx;
+    let row = rowEnds.findIndex((end) => end < start);
     if (row < 0) row = rowEnds.indexOf(Math.min(...rowEnds));
-    rowEnds[row] = mx + width;
+    rowEnds[row] = start + width;
     const ly = top + row * MARKER_ROW + 10;
     out.push(`<line class="marker marker-${m.kind}" x1="${f(mx)}" x2="${f(mx)}" y1="${ly + 2}" y2="${bottom}"><title>${html(`${label} at ${clock(m.at)}`)}</title></line>`);
-    out.push(`<text class="marker-label marker-${m.kind}" x="${f(mx + 2)}" y="${ly}">${html(label)}</text>`);
+    out.push(`<text class="marker-label marker-${m.kind}" x="${f(toLeft ? mx - 2 : mx + 2)}" y="${ly}"${toLeft ? ' text-anchor="end"' : ''}>${html(label)}</text>`);
   }
   out.push('</g>');
   return out.join('\n');

@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable)(`HTML report in Chromium (skipped when missi
     const hover = page.locator('#chart-hover');
     const hb = (await hover.boundingBox())!;
     await page.mouse.move(hb.x + hb.width / 2, hb.y + 20);
-    expect(await page.textContent('#readout')).toMatch(/^At \d\d:\d\d: .*v\d+ \d+(\.\d+)? %/);
+    expect(await page.textContent('#readout')).toMatch(/^At \d\d:\d\d: traffic v\d+ \d+ %, v\d+ \d+ %; requests v\d+ [\d.]+ req\/s/);
     expect(await page.locator('#crosshair').getAttribute('visibility')).toBe('visible');
     // And the keyboard does too: End goes to the end of the run.
     await page.focus('#chart-figure');
