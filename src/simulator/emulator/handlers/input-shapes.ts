@@ -12,6 +12,7 @@ export const INPUT_SHAPES: Record<string, Record<string, Kind>> = {
   GetApplication: { applicationName: 'string' },
   ListDeploymentGroups: { applicationName: 'string', nextToken: 'string' },
   GetDeploymentGroup: { applicationName: 'string', deploymentGroupName: 'string' },
+  GetApplicationRevision: { applicationName: 'string', revision: 'object' },
   GetDeploymentConfig: { deploymentConfigName: 'string' },
   ListDeployments: { applicationName: 'string', deploymentGroupName: 'string', includeOnlyStatuses: 'string[]', nextToken: 'string' },
   GetDeployment: { deploymentId: 'string' },
@@ -33,6 +34,10 @@ export const INPUT_SHAPES: Record<string, Record<string, Kind>> = {
   SetAlarmState: { AlarmName: 'string', StateValue: 'string', StateReason: 'string', StateReasonData: 'string' },
   PutMetricData: { Namespace: 'string', MetricData: 'object[]' },
   GetMetricData: { MetricDataQueries: 'object[]', StartTime: 'date', EndTime: 'date', NextToken: 'string', ScanBy: 'string', MaxDatapoints: 'number' },
+  FilterLogEvents: {
+    logGroupName: 'string', logGroupIdentifier: 'string', logStreamNames: 'string[]', logStreamNamePrefix: 'string', startTime: 'number',
+    endTime: 'number', filterPattern: 'string', nextToken: 'string', limit: 'number', startFromHead: 'boolean', interleaved: 'boolean', unmask: 'boolean',
+  },
   DescribeLoadBalancers: { LoadBalancerArns: 'string[]', Names: 'string[]', Marker: 'string', PageSize: 'number' },
   DescribeListeners: { LoadBalancerArn: 'string', ListenerArns: 'string[]', Marker: 'string', PageSize: 'number' },
   DescribeTargetGroups: { LoadBalancerArn: 'string', TargetGroupArns: 'string[]', Names: 'string[]', Marker: 'string', PageSize: 'number' },
