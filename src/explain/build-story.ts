@@ -196,10 +196,10 @@ function missingVerdict(ev: Evidence, event: StoryEvent, hookFunction: string | 
   const between = `between ${iso(new Date(ev.window.startTime))} and ${iso(new Date(ev.window.endTime))}`;
   if (!hookFunction) {
     if (event.status !== 'Failed' || !/^(Before|After)/.test(event.name)) return undefined;
-    const searched = ev.logGroups.map((g) => g.logGroup);
-    return searched.length > 0
-      ? `no verdict line for ${event.name} in ${searched.join(', ')} ${between}`
-      : 'the hook function of this event is unknown (no AppSpec hooks were read); give it with --hook-function';
+    const searched = ev.logGroups.filter((g) => g.lines !== undefined).map((g) => g.logGroup);
+    const unread = ev.logGroups.filter((g) => g.lines === undefined).map((g) => `${g.logGroup} (${g.missing ? 'does not exist' : 'could not be read'})`);
+    if (searched.length === 0 && unread.length === 0) return 'the hook function of this event is unknown (no AppSpec hooks were read); give it with --hook-function';
+    return [searched.length > 0 ? `no verdict line for ${event.name} in ${searched.join(', ')} ${between}` : `no verdict line for ${event.name} found`, ...unread].join('; ');
   }
   const group: LogGroupEvidence | undefined = ev.logGroups.find((g) => g.functionName === hookFunction);
   if (!group) return undefined;
@@ -246,6 +246,7 @@ function storyAlarms(ev: Evidence): StoryAlarm[] {
       name: a.name,
       ...opt('stateNow', a.stateNow),
       firedDuringDeployment: ts.some((t) => t.to === 'ALARM' && t.at >= start && t.at <= end),
+      ...(a.historyUnreadable ? { historyUnknown: true as const } : {}),
       transitions: ts.map((t) => ({ time: new Date(t.at).toISOString(), ...opt('from', t.from), ...opt('to', t.to), ...opt('reason', t.reason) })),
     };
   });

@@ -40,6 +40,8 @@ export interface AlarmEvidence {
   name: string;
   stateNow?: string;
   history: AlarmHistoryItem[];
+  /** DescribeAlarmHistory failed: `history` may be incomplete. */
+  historyUnreadable?: boolean;
 }
 
 export interface LogGroupEvidence extends Partial<LogGroupSearch> {
@@ -211,6 +213,7 @@ async function readAlarms(clients: ExplainClients, names: string[], window: Sear
   return Promise.all(
     names.map(async (name): Promise<AlarmEvidence> => {
       const history: AlarmHistoryItem[] = [];
+      let historyUnreadable = false;
       try {
         let NextToken: string | undefined;
         for (let page = 0; page < 5; page++) {
@@ -225,9 +228,10 @@ async function readAlarms(clients: ExplainClients, names: string[], window: Sear
           NextToken = out.NextToken;
         }
       } catch (err) {
+        historyUnreadable = true;
         gaps.push({ source: `CloudWatch DescribeAlarmHistory ${name}`, message: `${describeAwsFailure(err, 'CloudWatch DescribeAlarmHistory')}; when ${name} changed state is unknown` });
       }
-      return { name, ...(states.has(name) ? { stateNow: states.get(name) } : {}), history };
+      return { name, ...(states.has(name) ? { stateNow: states.get(name) } : {}), history, ...(historyUnreadable ? { historyUnreadable } : {}) };
     }),
   );
 }

@@ -49,7 +49,7 @@ export function renderStory(story: DeploymentStory, opts: PrintOptions = {}): st
     add();
     add(bold('Alarms'));
     for (const a of story.alarms) {
-      const changes = a.transitions.length === 0 ? 'no state change around the deployment' : a.transitions.map((t) => `${t.from ?? '?'} → ${t.to ?? '?'} at ${t.time}${t.reason ? ` (${clip(t.reason, 200)})` : ''}`).join('; ');
+      const changes = a.historyUnknown ? 'its state changes could not be read' : a.transitions.length === 0 ? 'no state change around the deployment' : a.transitions.map((t) => `${t.from ?? '?'} → ${t.to ?? '?'} at ${t.time}${t.reason ? ` (${clip(t.reason, 200)})` : ''}`).join('; ');
       const mark = a.firedDuringDeployment ? red('✗') : green('✓');
       add(`  ${mark} ${a.name}${a.stateNow ? `: ${a.stateNow} now` : ''}; ${changes}`);
     }

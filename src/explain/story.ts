@@ -170,6 +170,8 @@ export interface StoryAlarm {
   stateNow?: string;
   /** True when it went to ALARM between the deployment's start and end. */
   firedDuringDeployment: boolean;
+  /** DescribeAlarmHistory could not be read: `transitions` may be incomplete (see gaps). */
+  historyUnknown?: true;
   /** State changes from shortly before the deployment to shortly after, oldest first. */
   transitions: StoryAlarmTransition[];
 }

@@ -86,5 +86,5 @@ function sides(target: StoryTarget | undefined): { previous: string; next: strin
 export function formatMinutes(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 120) return `${s} s`;
-  return `${Math.round(s / 60)} min`;
+  return `${(s / 60).toFixed(s % 60 === 0 ? 0 : 1)} min`;
 }

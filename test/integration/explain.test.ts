@@ -133,6 +133,24 @@ describe('explain: a Lambda canary stopped by an alarm during AllowTraffic', () 
   });
 });
 
+describe('explain: an ECS blue/green deployment rolled back by the test-traffic hook', () => {
+  let sim: Simulated;
+  beforeAll(async () => {
+    sim = await simulateAndExplain('ecs-bluegreen-broken-green');
+  }, 90_000);
+  afterAll(() => sim?.emulator.close());
+
+  it('finds the ECS AppSpec hooks, the failed check, and that only test traffic reached green', () => {
+    const { story } = sim;
+    expect(story).toMatchObject({ computePlatform: 'ECS', outcome: 'rolled-back', failedEvent: 'AfterAllowTestTraffic', hookSource: 'appspec' });
+    expect(story.cause).toMatchObject({ kind: 'hook-failed', hookFunction: 'CodeDeployHook_sample-ecs-test-traffic', checkName: 'smoke suite through the test listener' });
+    expect(story.failedCheck?.reason).toMatch(/expected status 200, got 503/);
+    expect(story.target).toMatchObject({ platform: 'ECS', cluster: 'sample-cluster' });
+    expect(story.traffic).toMatchObject({ phase: 'before-shift' });
+    expect(story.traffic?.summary).toMatch(/test traffic went to the replacement \(green\) task set/);
+  });
+});
+
 describe('explain: a healthy deployment', () => {
   let sim: Simulated;
   beforeAll(async () => {
