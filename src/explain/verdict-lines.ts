@@ -56,7 +56,8 @@ export interface LogGroupSearch {
 const MAX_PAGES = 20;
 
 /** Reads one log group. Errors (ResourceNotFoundException, AccessDenied…) are the caller's to describe. */
-export async function searchVerdictLines(logs: CloudWatchLogsClient, logGroup: string, deploymentId: string, window: SearchWindow): Promise<LogGroupSearch> {
+/** `pageSize` (FilterLogEvents `limit`) is left to the service unless given (tests use it to page). */
+export async function searchVerdictLines(logs: CloudWatchLogsClient, logGroup: string, deploymentId: string, window: SearchWindow, pageSize?: number): Promise<LogGroupSearch> {
   const out: LogGroupSearch = { logGroup, lines: [], otherEvents: 0, capped: false };
   let nextToken: string | undefined;
   for (let page = 0; ; page++) {
@@ -70,6 +71,7 @@ export async function searchVerdictLines(logs: CloudWatchLogsClient, logGroup: s
         startTime: Math.max(0, Math.floor(window.startTime)),
         endTime: Math.floor(window.endTime),
         filterPattern: `"${deploymentId}"`,
+        ...(pageSize ? { limit: pageSize } : {}),
         ...(nextToken ? { nextToken } : {}),
       }),
     );

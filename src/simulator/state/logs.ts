@@ -39,6 +39,7 @@ export interface FilterLogEventsOutput {
 interface LogGroup {
   name: string;
   creationTime: number;
+  streams: Set<string>;
   events: LogEvent[];
 }
 
@@ -59,7 +60,33 @@ export class LogsState {
 
   createLogGroup(name: string): void {
     if (this.groups.has(name)) throw new AwsServiceError('ResourceAlreadyExistsException', 'The specified log group already exists');
-    this.groups.set(name, { name, creationTime: this.now(), events: [] });
+    this.groups.set(name, { name, creationTime: this.now(), streams: new Set(), events: [] });
+  }
+
+  createLogStream(groupName: string, streamName: string): void {
+    const group = this.existingGroup(groupName);
+    if (group.streams.has(streamName)) throw new AwsServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+    group.streams.add(streamName);
+  }
+
+  /** PutLogEvents into an existing stream; the batch must be in time order, as the service requires. */
+  putLogEvents(groupName: string, streamName: string, events: { timestamp: number; message: string }[]): void {
+    const group = this.existingGroup(groupName);
+    if (!group.streams.has(streamName)) throw new AwsServiceError('ResourceNotFoundException', 'The specified log stream does not exist.');
+    if (events.length === 0) throw new AwsServiceError('InvalidParameterException', 'logEvents must contain at least one event.');
+    for (const [i, e] of events.entries()) {
+      if (!Number.isInteger(e.timestamp) || typeof e.message !== 'string' || e.message === '') {
+        throw new AwsServiceError('InvalidParameterException', `logEvents[${i}] needs an integer timestamp and a non-empty message.`);
+      }
+      if (i > 0 && e.timestamp < events[i - 1]!.timestamp) throw new AwsServiceError('InvalidParameterException', 'Log events in a single PutLogEvents request must be in chronological order.');
+    }
+    for (const e of events) this.putLines(groupName, streamName, [e.message], e.timestamp);
+  }
+
+  private existingGroup(name: string): LogGroup {
+    const group = this.groups.get(name);
+    if (!group) throw new AwsServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
+    return group;
   }
 
   /**
@@ -70,9 +97,10 @@ export class LogsState {
   putLines(groupName: string, logStreamName: string, lines: string[], timestamp = this.now()): void {
     let group = this.groups.get(groupName);
     if (!group) {
-      group = { name: groupName, creationTime: this.now(), events: [] };
+      group = { name: groupName, creationTime: this.now(), streams: new Set(), events: [] };
       this.groups.set(groupName, group);
     }
+    group.streams.add(logStreamName);
     for (const message of lines) {
       if (message === '') continue;
       this.sequence += 1;
@@ -83,8 +111,7 @@ export class LogsState {
 
   /** FilterLogEvents: oldest first unless startFromHead is false; pages of at most `limit` events or 1 MB. */
   filterLogEvents(input: FilterLogEventsInput): FilterLogEventsOutput {
-    const group = this.groups.get(groupNameOf(input));
-    if (!group) throw new AwsServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
+    const group = this.existingGroup(groupNameOf(input));
     if (input.logStreamNames && input.logStreamNamePrefix !== undefined) {
       throw new AwsServiceError('InvalidParameterException', 'logStreamNames and logStreamNamePrefix cannot both be specified.');
     }
@@ -160,6 +187,7 @@ function readToken(text: string, group: string): PageToken {
   } catch {
     // falls through to the error below
   }
+  // moto answers an empty page here instead (its comment says AWS does); which one AWS does is unconfirmed.
   throw new AwsServiceError('InvalidParameterException', 'The specified nextToken is invalid.');
 }
 
