@@ -203,6 +203,37 @@ describe('explain: a hook that never reported (no verdict line)', () => {
   });
 });
 
+describe('explain: simulate --serve keeps the simulated account up for the explain command', () => {
+  it('serves the finished world until SIGTERM; explain reads it through AWS_ENDPOINT_URL', async () => {
+    const env = { PATH: process.env.PATH, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true' };
+    const child = spawn(process.execPath, ['bin/codedeploy-hooks.js', 'simulate', '-s', 'lambda-canary-broken-version', '--quiet', '--serve'], { cwd: ROOT, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    try {
+      const command = await new Promise<string>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`no serve line within 60 s:\n${out}`)), 60_000);
+        child.stdout.on('data', () => {
+          const m = /^ {2}(AWS_ENDPOINT_URL=\S+ AWS_REGION=\S+ AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test) codedeploy-hooks explain (d-\w+)$/m.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            done(`${m[1]} ${m[2]}`);
+          }
+        });
+      });
+      const [endpoint, region, key, secret, id] = command.split(' ').map((p) => p.split('=')[1] ?? p);
+      const run = await cli(['explain', id!], { AWS_ENDPOINT_URL: endpoint, AWS_REGION: region, AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`^Deployment ${id} — ROLLED BACK`));
+      expect(run.stdout).toMatch(/check "invoke GET \/health" failed: sample-app:2 returned a function error/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(1);
+  }, 120_000);
+});
+
 describe('explain: bad input and unreadable sources', () => {
   let emulator: Emulator;
   beforeAll(async () => {
