@@ -11,7 +11,7 @@ export function helpText(): string {
 
 Usage:
   codedeploy-hooks simulate [--scenario NAME|FILE] [--time-scale N] [--report FILE.json|FILE.xml|FILE.html]...
-                            [--verbose] [--quiet] [--list]
+                            [--verbose] [--quiet] [--list] [--explain] [--serve [--port N]]
       Run a whole CodeDeploy deployment on this machine: an emulated AWS endpoint on 127.0.0.1,
       the scenario's hooks invoked in lifecycle order, traffic shifted by the deployment
       configuration (time compressed), alarms evaluated, rollback on failure.
@@ -23,6 +23,9 @@ Usage:
         --verbose        also print what each hook logged
         --quiet          print only the final summary
         --list           list the built-in scenarios and exit
+        --explain        then print \`explain\`'s story of the simulated deployment
+        --serve          then keep the simulated account served on 127.0.0.1 (--port N, default
+                         any free port) until Ctrl-C, for \`explain\` or any AWS client
       Exit status: 0 deployment succeeded, 1 failed or rolled back, 2 usage or scenario error.
 
   codedeploy-hooks emulator [--port N] [--scenario NAME|FILE]
@@ -33,6 +36,18 @@ Usage:
 
   codedeploy-hooks doctor [TEMPLATE]
       Lint a SAM/CloudFormation template for the usual CodeDeploy hook traps.
+
+  codedeploy-hooks explain DEPLOYMENT_ID [--json] [--region R] [--profile P] [--endpoint-url URL]
+                           [--hook-function NAME]... [--log-group NAME]... [--verbose]
+      Tell why a deployment ended the way it did: the lifecycle events, which hook and check
+      failed and why (from the hooks' verdict lines in CloudWatch Logs), where traffic was,
+      which alarm fired, and what to do. Read-only; the SDK's default credentials and region.
+        --json           print the story as JSON (the DeploymentStory object)
+        --endpoint-url   another endpoint, e.g. the emulator (default: AWS_ENDPOINT_URL, else AWS)
+        --hook-function  a hook function whose log group to search (besides the AppSpec's hooks)
+        --log-group      a log group to search (hooks that log elsewhere)
+        --verbose        print each check's details in full
+      Exit status: 0 succeeded or in progress, 1 failed, stopped or rolled back, 2 cannot explain.
 
   codedeploy-hooks --help | --version
 `;

@@ -4,6 +4,7 @@ import type { World, ServiceName } from '../state/world.js';
 import { cloudWatchOperations } from './handlers/cloudwatch.js';
 import { codeDeployOperations } from './handlers/codedeploy.js';
 import { elbv2Operations } from './handlers/elbv2.js';
+import { logsOperations } from './handlers/logs.js';
 import { matchLambdaRoute } from './handlers/lambda.js';
 import { checkInputShape } from './handlers/input-shapes.js';
 import type { OperationTable } from './handlers/types.js';
@@ -57,6 +58,7 @@ export const SERVICE_ERRORS: Record<ServiceName, { throttle: [string, number]; e
   cloudwatch: { throttle: ['Throttling', 400], e500: ['InternalServiceError', 500], e503: ['ServiceUnavailable', 503] },
   lambda: { throttle: ['TooManyRequestsException', 429], e500: ['ServiceException', 500], e503: ['ServiceException', 503] },
   elbv2: { throttle: ['Throttling', 400], e500: ['InternalFailure', 500], e503: ['ServiceUnavailable', 503] },
+  logs: { throttle: ['ThrottlingException', 400], e500: ['ServiceUnavailableException', 500], e503: ['ServiceUnavailableException', 503] },
 };
 
 function header(call: IncomingCall, name: string): string | undefined {
@@ -136,7 +138,8 @@ export function route(call: IncomingCall): Route {
     const op = dot >= 0 ? target.slice(dot + 1) : '';
     if (prefix === 'CodeDeploy_20141006') return jsonRpc(call, 'codedeploy', codeDeployOperations, op, '1.1', false);
     if (prefix === 'GraniteServiceVersion20100801') return jsonRpc(call, 'cloudwatch', cloudWatchOperations, op, '1.0', true);
-    return failing('unknown', target, new AwsServiceError('UnknownOperationException', `The target ${target} is not served by the codedeploy-hooks emulator (CodeDeploy_20141006.* and GraniteServiceVersion20100801.* are).`));
+    if (prefix === 'Logs_20140328') return jsonRpc(call, 'logs', logsOperations, op, '1.1', false);
+    return failing('unknown', target, new AwsServiceError('UnknownOperationException', `The target ${target} is not served by the codedeploy-hooks emulator (CodeDeploy_20141006.*, GraniteServiceVersion20100801.* and Logs_20140328.* are).`));
   }
   if (call.path.startsWith('/2015-03-31/functions')) return matchLambdaRoute(call);
   if (call.path.startsWith('/service/')) {

@@ -10,6 +10,7 @@ import type { World } from '../state/index.js';
 import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { SimClock } from './clock.js';
 import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
+import { storeHookLogs } from './hook-logs.js';
 import type { HookRunResult } from './result.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
@@ -202,6 +203,7 @@ export class DeploymentRun {
       record.outcome = inv.outcome;
       record.durationMs = inv.durationMs;
       record.logs = inv.logs;
+      storeHookLogs(this.world, hook.functionName, inv.logs);
       if (inv.verdict) record.verdict = inv.verdict;
       if (inv.error) record.error = inv.error;
       this.emit({

@@ -15,6 +15,7 @@ import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
+import { attachAppSpec } from './appspec.js';
 import { recordRollbackDeployment } from './rollback-deployment.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
@@ -124,6 +125,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       }).deploymentId;
     }
 
+    attachAppSpec(world, scenario, run.deploymentId);
     const startedAt = new Date(run.clock.startedAt).toISOString();
     run.emit({
       type: 'deployment-started',

@@ -24,6 +24,7 @@ import type {
 
 export * from './codedeploy-types.js';
 import { newDeploymentId, newHookExecutionId, newUuid } from './ids.js';
+import { AppRevisionStore } from './app-revisions.js';
 
 /**
  * CodeDeploy's side of the world: applications, groups, configs, deployments,
@@ -44,6 +45,8 @@ export class CodeDeployState {
   readonly deployments = new Map<string, DeploymentInfo>();
   readonly targets = new Map<string, DeploymentTarget>();
   readonly hookExecutions = new Map<string, HookExecution>();
+  /** AppSpec revisions, for GetApplicationRevision (the simulator registers each deployment's). */
+  readonly revisions: AppRevisionStore;
   private readonly reportListeners = new Set<Listener<HookReport>>();
   private readonly stopListeners = new Set<Listener<StopRequest>>();
   private readonly region: string;
@@ -54,6 +57,7 @@ export class CodeDeployState {
     this.region = opts.region;
     this.accountId = opts.accountId;
     this.now = opts.now;
+    this.revisions = new AppRevisionStore(opts.now);
     for (const c of predefinedDeploymentConfigs()) this.deploymentConfigs.set(c.deploymentConfigName, c);
   }
 

@@ -2,6 +2,7 @@ import { CloudWatchState } from './cloudwatch.js';
 import { CodeDeployState } from './codedeploy.js';
 import { Elbv2State } from './elbv2.js';
 import { LambdaState } from './lambda.js';
+import { LogsState } from './logs.js';
 import type { MetricStoreLimits } from './metric-store.js';
 
 /**
@@ -10,7 +11,7 @@ import type { MetricStoreLimits } from './metric-store.js';
  * injectable so tests and time-scaled simulations are deterministic.
  */
 
-export type ServiceName = 'codedeploy' | 'cloudwatch' | 'lambda' | 'elbv2';
+export type ServiceName = 'codedeploy' | 'cloudwatch' | 'lambda' | 'elbv2' | 'logs';
 
 export interface RecordedRequest {
   service: ServiceName | 'unknown';
@@ -42,6 +43,8 @@ export class World {
   readonly cloudWatch: CloudWatchState;
   readonly lambda: LambdaState;
   readonly elbv2: Elbv2State;
+  /** CloudWatch Logs: the hooks' log lines from a simulation, per log group. */
+  readonly logs: LogsState;
   /** Every API request the emulator served, in order (bounded by maxRecordedRequests). */
   readonly requests: RecordedRequest[] = [];
   private readonly maxRecordedRequests: number;
@@ -55,6 +58,7 @@ export class World {
     this.cloudWatch = new CloudWatchState({ ...base, ...(opts.metricLimits ? { metricLimits: opts.metricLimits } : {}) });
     this.lambda = new LambdaState({ ...base, random: opts.random ?? Math.random, cloudWatch: this.cloudWatch });
     this.elbv2 = new Elbv2State(base);
+    this.logs = new LogsState(base);
     this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;
   }
 
