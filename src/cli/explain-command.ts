@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { explainDeployment } from '../explain/index.js';
 import { renderStory } from '../explain/print-story.js';
+import { writeStoryReport } from '../html-report/story-report.js';
 import { positiveNumber, withUsageErrors } from './args.js';
 import { CliUsageError, helpText } from './usage.js';
 
@@ -13,6 +14,7 @@ export async function runExplainCommand(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean' },
+        report: { type: 'string', short: 'r' },
         region: { type: 'string' },
         profile: { type: 'string' },
         'endpoint-url': { type: 'string' },
@@ -33,6 +35,8 @@ export async function runExplainCommand(argv: string[]): Promise<number> {
   }
   const endpoint = values['endpoint-url'];
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) throw new CliUsageError(`--endpoint-url expects an http(s) URL, got "${endpoint}"`);
+  const report = values.report;
+  if (report !== undefined && !/\.html?$/i.test(report)) throw new CliUsageError(`--report ${report}: the file must end in .html (HTML report; --json prints the story as JSON)`);
   const maxAttempts = positiveNumber('max-attempts', values['max-attempts'], 10);
   if (maxAttempts !== undefined && !Number.isInteger(maxAttempts)) throw new CliUsageError(`--max-attempts expects a whole number, got "${values['max-attempts']}"`);
 
@@ -48,6 +52,11 @@ export async function runExplainCommand(argv: string[]): Promise<number> {
   else {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
     process.stdout.write(renderStory(story, { color, verbose: Boolean(values.verbose) }));
+  }
+  if (report !== undefined) {
+    await writeStoryReport(report, story);
+    // Not on stdout with --json, which must stay one JSON document.
+    (values.json ? process.stderr : process.stdout).write(`Report written to ${report}\n`);
   }
   return story.outcome === 'succeeded' || story.outcome === 'in-progress' ? 0 : 1;
 }

@@ -38,11 +38,12 @@ Usage:
       Lint a SAM/CloudFormation template for the usual CodeDeploy hook traps.
 
   codedeploy-hooks explain DEPLOYMENT_ID [--json] [--region R] [--profile P] [--endpoint-url URL]
-                           [--hook-function NAME]... [--log-group NAME]... [--verbose]
+                           [--hook-function NAME]... [--log-group NAME]... [--verbose] [--report FILE.html]
       Tell why a deployment ended the way it did: the lifecycle events, which hook and check
       failed and why (from the hooks' verdict lines in CloudWatch Logs), where traffic was,
       which alarm fired, and what to do. Read-only; the SDK's default credentials and region.
         --json           print the story as JSON (the DeploymentStory object)
+        --report, -r     also write the story as one self-contained HTML page
         --endpoint-url   another endpoint, e.g. the emulator (default: AWS_ENDPOINT_URL, else AWS)
         --hook-function  a hook function whose log group to search (besides the AppSpec's hooks)
         --log-group      a log group to search (hooks that log elsewhere)

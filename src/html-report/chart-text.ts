@@ -34,7 +34,7 @@ export function describeChart(view: DeploymentView): string {
     if (p99) parts.push(`p99 latency up to ${num(p99[1])} ms`);
     sentences.push(`Version ${m.version}: ${parts.join(', ')}.`);
   }
-  if (!view.metrics) sentences.push('No per-version metrics were recorded.');
+  if (!view.metrics) sentences.push(view.metricsMissing ? `${view.metricsMissing[0]!.toUpperCase()}${view.metricsMissing.slice(1)}.` : 'No per-version metrics were recorded.');
   for (const a of view.alarms) sentences.push(alarmSentence(a, view.durationSeconds));
   const rollback = view.markers.find((m) => m.kind === 'rollback');
   if (rollback) sentences.push(`Rollback at ${clock(rollback.at)}.`);

@@ -23,8 +23,8 @@ export function viewOfSimulation(r: SimulationResult): DeploymentView {
     durationSeconds: end,
     timeLabel: 'simulated time',
     versions: [
-      { id: current, role: 'current' },
-      { id: target, role: 'target' },
+      { id: current, role: 'current', label: `v${current}` },
+      { id: target, role: 'target', label: `v${target}` },
     ],
     weights: weightsOf(r.timeline),
     ...(r.metrics ? { metrics: r.metrics } : {}),
@@ -32,6 +32,7 @@ export function viewOfSimulation(r: SimulationResult): DeploymentView {
     markers: markersOf(r.timeline),
     hooks: r.hooks.map((h) => hookOf(h, r.timeline)),
     events: eventLines(r.timeline),
+    eventsTitle: 'The timeline as the CLI printed it',
   };
 }
 

@@ -4,13 +4,12 @@
  * the verdict and why on top, the timeline chart with its text alternatives,
  * each hook's checks, the alarms, and the timeline as the CLI printed it.
  */
-import type { CheckResult } from '../types.js';
 import { dataTable, describeChart } from './chart-text.js';
 import { clock } from './format.js';
 import { html, scriptJson } from './html-escape.js';
 import { SCRIPT, STYLE } from './page-assets.js';
 import { chartData, chartPanels, chartSvg } from './svg-chart.js';
-import type { DeploymentView, HookView } from './view.js';
+import type { CheckView, DeploymentView, HookView } from './view.js';
 
 /** Timeline lines shown at most; the rest are in the JSON report. */
 const MAX_EVENT_LINES = 2000;
@@ -46,6 +45,7 @@ ${chartSvg(view, panels, { title: `Timeline chart: ${view.title}`, desc })}
 </figure>
 <div id="readout" aria-live="polite">Point at the chart (or focus it and use the arrow keys) to read the values at a moment.</div>
 ${view.metrics ? `<p class="note">Metrics: ${html(view.metrics.source)}, in buckets of ${html(clock(view.metrics.periodSeconds))}.</p>` : ''}
+${(view.notes ?? []).map((n) => `<p class="note">${html(n)}</p>`).join('\n')}
 <details id="chart-data-table"><summary>The chart's data as a table</summary>
 ${dataTable(view)}
 </details>
@@ -57,7 +57,7 @@ ${view.hooks.length ? view.hooks.map(hookSection).join('\n') : '<p>No lifecycle 
 ${alarmsSection(view)}
 <section aria-labelledby="h-events">
 <h2 id="h-events">Events</h2>
-<details id="events"><summary>The timeline as the CLI printed it (${view.events.length} events${view.events.length > MAX_EVENT_LINES ? `, ${MAX_EVENT_LINES} shown` : ''})</summary>
+<details id="events"><summary>${html(view.eventsTitle)} (${view.events.length} events${view.events.length > MAX_EVENT_LINES ? `, ${MAX_EVENT_LINES} shown` : ''})</summary>
 <pre>${html(eventText(view.events))}</pre>
 </details>
 </section>
@@ -74,7 +74,7 @@ function legend(view: DeploymentView): string {
   const sample = (cls: string) => `<svg width="36" height="10" aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5" class="line ${cls}"/></svg>`;
   const items = view.versions.map((v) => {
     const pattern = v.role === 'current' ? 'solid line' : 'dashed line, italic label';
-    return `<li>${sample(`v-${v.role}`)}version ${html(v.id)} (${v.role === 'current' ? 'current, the old one' : 'target, the new one'}): ${pattern}</li>`;
+    return `<li>${sample(`v-${v.role}`)}${html(v.label)} (${v.role === 'current' ? 'current, the old one' : 'target, the new one'}): ${pattern}</li>`;
   });
   items.push(`<li><svg width="36" height="10" aria-hidden="true"><rect width="36" height="10" class="alarm-band"/></svg>alarm in ALARM: hatched band</li>`);
   items.push(`<li>${sample('marker marker-rollback')}rollback: dash-dot line</li>`);
@@ -83,18 +83,23 @@ function legend(view: DeploymentView): string {
   return `<ul class="legend" aria-label="Legend">${items.join('')}</ul>`;
 }
 
+/** Lifecycle events that never ran: neither passed nor failed. */
+const NOT_RUN = new Set(['NotRun', 'Skipped', 'Pending']);
+
 function hookSection(h: HookView): string {
   const ok = h.status === 'Succeeded';
+  const ran = !NOT_RUN.has(h.status);
+  const status = h.status === 'NotRun' ? 'not run' : h.status;
   const facts: [string, string][] = [
-    ['CodeDeploy recorded', h.status === 'NotRun' ? 'not run' : h.status],
+    ['CodeDeploy recorded', status],
     ['Reported', h.reported],
   ];
   if (h.outcome) facts.push(['Invocation', `${h.outcome}${h.durationMs !== undefined ? ` after ${h.durationMs} ms` : ''}`]);
-  if (h.verdict) facts.push(['Verdict', `${h.verdict.status} — ${h.verdict.reason}${h.verdict.reported ? '' : ' (CodeDeploy did not accept a status from this invocation)'}`]);
+  if (h.verdict) facts.push(['Verdict', `${h.verdict.status} — ${h.verdict.reason}${h.verdict.reported === false ? ' (CodeDeploy did not accept a status from this invocation)' : ''}`]);
   if (h.error) facts.push(['Error', h.error]);
   const checks = h.verdict?.checks ?? [];
-  return `<section class="hook ${ok ? 'hook-ok' : h.status === 'NotRun' ? '' : 'hook-bad'}" data-lifecycle-event="${html(h.lifecycleEvent)}">
-<h3>${html(h.lifecycleEvent)} <small>(${html(h.functionName)})</small>: ${ok ? '✓' : h.status === 'NotRun' ? '–' : '✗'} ${html(h.status === 'NotRun' ? 'not run' : h.status)}</h3>
+  return `<section class="hook ${ok ? 'hook-ok' : ran ? 'hook-bad' : ''}" data-lifecycle-event="${html(h.lifecycleEvent)}">
+<h3>${html(h.lifecycleEvent)} <small>(${html(h.functionName)})</small>: ${ok ? '✓' : ran ? '✗' : '–'} ${html(status)}</h3>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${html(k)}</dt><dd>${html(v)}</dd>`).join('')}</dl>
 ${checks.length ? checksTable(checks) : ''}
 ${h.logs.length ? `<details class="logs"><summary>What the hook printed (${h.logs.length} writes)</summary><pre>${html(h.logs.join(''))}</pre></details>` : ''}
@@ -103,10 +108,10 @@ ${h.logs.length ? `<details class="logs"><summary>What the hook printed (${h.log
 
 const ICONS: Record<string, string> = { passed: '✓', failed: '✗', error: '✗', inconclusive: '?' };
 
-function checksTable(checks: CheckResult[]): string {
+function checksTable(checks: CheckView[]): string {
   const rows = checks.map((c) => {
     const details = c.details ? `<details><summary>details</summary><pre>${html(JSON.stringify(c.details, null, 2))}</pre></details>` : '';
-    return `<tr class="check"><td>${html(c.name)}</td><td class="state-${html(c.state)}">${ICONS[c.state] ?? ''} ${html(c.state)}</td><td>${c.enforced ? 'yes' : 'no (dry run)'}</td><td>${html(c.reason)}${details}</td><td class="num">${c.durationMs} ms</td><td class="num">${c.attempts}</td></tr>`;
+    return `<tr class="check"><td>${html(c.name)}</td><td class="state-${html(c.state)}">${ICONS[c.state] ?? ''} ${html(c.state)}</td><td>${c.enforced ? 'yes' : 'no (dry run)'}</td><td>${html(c.reason)}${details}</td><td class="num">${c.durationMs !== undefined ? `${c.durationMs} ms` : '–'}</td><td class="num">${c.attempts ?? '–'}</td></tr>`;
   });
   return `<table class="checks"><thead><tr><th scope="col">check</th><th scope="col">state</th><th scope="col">enforced</th><th scope="col">reason</th><th scope="col">duration</th><th scope="col">attempts</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

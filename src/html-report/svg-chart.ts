@@ -57,17 +57,18 @@ export function chartPanels(view: DeploymentView): ChartPanel[] {
   const [current, target] = view.versions;
   const cls = (role: 'current' | 'target') => `v-${role}`;
   const weightLines: ChartLine[] = [
-    { label: `v${current?.id}`, cls: cls('current'), runs: [holdUntil(view.weights.map((w) => [w.at, 100 - w.targetPercent]), duration)] },
-    { label: `v${target?.id}`, cls: cls('target'), runs: [holdUntil(view.weights.map((w) => [w.at, w.targetPercent]), duration)] },
+    { label: current?.label ?? 'current', cls: cls('current'), runs: [holdUntil(view.weights.map((w) => [w.at, 100 - w.targetPercent]), duration)] },
+    { label: target?.label ?? 'target', cls: cls('target'), runs: [holdUntil(view.weights.map((w) => [w.at, w.targetPercent]), duration)] },
   ];
   const metricLines = (pick: (m: NonNullable<DeploymentView['metrics']>['versions'][number]) => SeriesPoint[], suffix = '', extra = ''): ChartLine[] =>
     (view.metrics?.versions ?? []).map((m) => {
-      const role = view.versions.find((v) => v.id === m.version)?.role ?? 'target';
+      const version = view.versions.find((v) => v.id === m.version);
+      const role = version?.role ?? 'target';
       // A point stands for its bucket: held until the bucket ends.
       const runs = downsample(pick(m), opts).map((run) => holdUntil(run, Math.min(duration, run.at(-1)![0] + period)));
-      return { label: `v${m.version}${suffix}`, cls: `${cls(role)}${extra}`, runs };
+      return { label: `${version?.label ?? m.version}${suffix}`, cls: `${cls(role)}${extra}`, runs };
     });
-  const noMetrics = 'no per-version metrics were recorded for this deployment';
+  const noMetrics = view.metricsMissing ?? 'no per-version metrics were recorded for this deployment';
   const latency = [...metricLines((m) => m.latencyP50Ms, ' p50'), ...metricLines((m) => m.latencyP99Ms, ' p99', ' tail')];
   return [
     { id: 'weight', name: 'traffic', title: 'Production traffic weight per version', unit: '%', max: 100, lines: weightLines },

@@ -5,7 +5,6 @@
  * started (simulated seconds for a simulation, wall-clock seconds for a real
  * deployment).
  */
-import type { CheckResult } from '../types.js';
 import type { SeriesPoint } from '../simulator/report/version-metrics.js';
 
 export type { SeriesPoint };
@@ -35,17 +34,25 @@ export interface DeploymentView {
   weights: { at: number; targetPercent: number }[];
   /** Per-version metric series; absent when nothing measured them. */
   metrics?: { periodSeconds: number; source: string; versions: VersionMetricsView[] };
+  /** Said in the metric panels when `metrics` is absent. */
+  metricsMissing?: string;
+  /** Remarks shown under the chart (where a number comes from, what is estimated). */
+  notes?: string[];
   alarms: AlarmView[];
   /** Moments marked on the chart. */
   markers: MarkerView[];
   hooks: HookView[];
   /** The timeline as the CLI prints it, one line per event. */
   events: { at: number; text: string }[];
+  /** What the event list is, for its heading ("the timeline as the CLI printed it"). */
+  eventsTitle: string;
 }
 
 export interface VersionView {
   id: string;
   role: 'current' | 'target';
+  /** Short name on the chart's lines: "v2", "Green". */
+  label: string;
 }
 
 export interface VersionMetricsView {
@@ -54,6 +61,17 @@ export interface VersionMetricsView {
   errorRate: SeriesPoint[];
   latencyP50Ms: SeriesPoint[];
   latencyP99Ms: SeriesPoint[];
+}
+
+/** One check's result (a CheckResult, or what a verdict log line kept of it). */
+export interface CheckView {
+  name: string;
+  state: string;
+  enforced: boolean;
+  reason: string;
+  durationMs?: number;
+  attempts?: number;
+  details?: Record<string, unknown>;
 }
 
 export interface AlarmView {
@@ -79,7 +97,8 @@ export interface HookView {
   outcome?: string;
   durationMs?: number;
   /** The verdict the hook reached, when it reached one. */
-  verdict?: { status: string; reason: string; reported: boolean; checks: CheckResult[] };
+  /** `reported`: whether CodeDeploy took a status from this invocation, when known. */
+  verdict?: { status: string; reason: string; reported?: boolean; checks: CheckView[] };
   /** What was reported to CodeDeploy, in words. */
   reported: string;
   error?: string;

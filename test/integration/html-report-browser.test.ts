@@ -1,7 +1,7 @@
 /**
  * The HTML report in a real browser: headless Chromium opens the page written
- * for a healthy and a rolled-back simulated deployment (and a one-hour run with
- * 10,000 points), with no console error and no network request; the chart, the
+ * for a healthy and a rolled-back simulated deployment, an explain story, and a
+ * one-hour run with 10,000 points, with no console error and no network request; the chart, the
  * verdict and the hooks are in the DOM, the hover readout works, and a
  * screenshot of each is written to a temporary folder for people to look at.
  */
@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { htmlReport, simulate, type SimulationResult } from '../../src/simulator/index.js';
+import { explainDeployment } from '../../src/explain/index.js';
+import { storyHtmlReport } from '../../src/html-report/index.js';
+import { createWorld, htmlReport, loadScenario, simulate, startEmulator, type SimulationResult } from '../../src/simulator/index.js';
+import { seededRandom } from '../../src/simulator/engine/random.js';
 import { CHROMIUM_INSTALL, chromiumAvailable, launchChromium, type Browser } from '../helpers/chromium.js';
 import { longRunResult } from '../helpers/long-run-result.js';
 
@@ -36,10 +39,10 @@ describe.skipIf(!chromiumAvailable)(`HTML report in Chromium (skipped when missi
     console.log(`HTML report screenshots: ${dir}`);
   });
 
-  /** Opens the report of `result`, failing on any console error, page error or request that leaves the file. */
-  async function open(name: string, result: SimulationResult): Promise<{ page: Page; problems: string[]; loadMs: number }> {
+  /** Opens a report page, noting any console error, page error or request that leaves the file. */
+  async function open(name: string, result: SimulationResult | string): Promise<{ page: Page; problems: string[]; loadMs: number }> {
     const file = join(dir, `${name}.html`);
-    writeFileSync(file, htmlReport(result));
+    writeFileSync(file, typeof result === 'string' ? result : htmlReport(result));
     const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -112,6 +115,30 @@ describe.skipIf(!chromiumAvailable)(`HTML report in Chromium (skipped when missi
     expect(await details.getAttribute('open')).toBe('');
     expect(problems).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('the explain story of a rolled-back deployment, read back from the emulator', async () => {
+    const scenario = loadScenario('lambda-alarm-during-canary');
+    const world = createWorld({ random: seededRandom(scenario.seed + 2) });
+    const result = await simulate(scenario, { world });
+    const emulator = await startEmulator({ world });
+    try {
+      const story = await explainDeployment(result.deploymentId, { endpoint: emulator.url, region: world.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+      const { page, problems } = await open('explain-rolled-back', storyHtmlReport(story));
+      expect((await page.textContent('#verdict'))?.trim()).toBe('✗ ROLLED BACK');
+      expect(await page.textContent('#why')).toBe(`Why: ${story.headline}`);
+      expect(await page.locator('svg#timeline-chart g.panel').count()).toBe(4);
+      expect(await page.locator('#panel-weight path.line').count()).toBe(2);
+      expect(await page.locator('#timeline-chart .alarm-band').count()).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('#timeline-chart line.marker-rollback').count()).toBe(1);
+      expect(await page.locator('#panel-errors text.empty').textContent()).toContain('explain reads no metric series');
+      expect(await page.locator('section.hook[data-lifecycle-event="BeforeAllowTraffic"] tr.check').count()).toBe(result.hooks[0]!.verdict!.checks.length);
+      expect(await page.locator('details[open]').count()).toBe(0);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await emulator.close();
+    }
   }, 60_000);
 
   it('a one-hour run with 10,000 timeline points opens quickly and stays small in the DOM', async () => {
