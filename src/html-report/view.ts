@@ -5,6 +5,7 @@
  * started (simulated seconds for a simulation, wall-clock seconds for a real
  * deployment).
  */
+import type { StoryCheck } from '../explain/story.js';
 import type { SeriesPoint } from '../simulator/report/version-metrics.js';
 
 export type { SeriesPoint };
@@ -63,16 +64,8 @@ export interface VersionMetricsView {
   latencyP99Ms: SeriesPoint[];
 }
 
-/** One check's result (a CheckResult, or what a verdict log line kept of it). */
-export interface CheckView {
-  name: string;
-  state: string;
-  enforced: boolean;
-  reason: string;
-  durationMs?: number;
-  attempts?: number;
-  details?: Record<string, unknown>;
-}
+/** One check's result: a CheckResult, or what a verdict log line kept of it (explain's StoryCheck has that shape). */
+export type CheckView = StoryCheck;
 
 export interface AlarmView {
   name: string;
