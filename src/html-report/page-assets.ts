@@ -17,6 +17,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .verdict { display: inline-block; font-weight: 700; font-size: 18px; padding: 4px 12px; border-radius: 4px; border: 2px solid; margin: 0 0 8px; }
 .verdict-ok { color: var(--ok); }
 .verdict-bad { color: var(--alarm); border-style: double; border-width: 4px; }
+.verdict-running { color: #7d4e00; border-style: dashed; }
 .why { font-size: 15px; margin: 4px 0 10px; }
 pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px; overflow-x: auto; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; word-break: break-word; }
 .legend { list-style: none; padding: 0; margin: 6px 0; display: flex; flex-wrap: wrap; gap: 4px 18px; }

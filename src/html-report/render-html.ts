@@ -14,8 +14,13 @@ import type { CheckView, DeploymentView, HookView } from './view.js';
 /** Timeline lines shown at most; the rest are in the JSON report. */
 const MAX_EVENT_LINES = 2000;
 
+/** CodeDeploy statuses of a deployment that has not ended yet. */
+const RUNNING = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+
 export function renderHtml(view: DeploymentView): string {
   const ok = view.status === 'Succeeded';
+  const running = RUNNING.has(view.status);
+  const [mark, verdictClass] = ok ? ['✓', 'verdict-ok'] : running ? ['…', 'verdict-running'] : ['✗', 'verdict-bad'];
   const panels = chartPanels(view);
   const desc = describeChart(view);
   return `<!DOCTYPE html>
@@ -31,7 +36,7 @@ export function renderHtml(view: DeploymentView): string {
 <header>
 <h1>${html(view.title)}</h1>
 <p class="subtitle">${html(view.subtitle)}</p>
-<p id="verdict" class="verdict ${ok ? 'verdict-ok' : 'verdict-bad'}" data-status="${html(view.status)}">${ok ? '✓' : '✗'} ${html(view.headline)}</p>
+<p id="verdict" class="verdict ${verdictClass}" data-status="${html(view.status)}">${mark} ${html(view.headline)}</p>
 <p id="why" class="why"><strong>Why:</strong> ${html(view.why)}</p>
 <pre id="summary" aria-label="Summary as the CLI prints it">${html(view.summary.join('\n'))}</pre>
 </header>
