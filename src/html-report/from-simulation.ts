@@ -10,7 +10,8 @@ import type { AlarmView, DeploymentView, HookView, MarkerView } from './view.js'
 
 export function viewOfSimulation(r: SimulationResult): DeploymentView {
   const { current, target } = versionsOf(r);
-  const end = Math.max(r.simulatedSeconds, ...r.timeline.map((e) => e.simSeconds));
+  // reduce, not Math.max(...): a long run's timeline is longer than an argument list may be.
+  const end = r.timeline.reduce((m, e) => Math.max(m, e.simSeconds), r.simulatedSeconds);
   return {
     title: `Deployment ${r.deploymentId}: ${r.scenario}`,
     subtitle: `Simulated ${r.platform} deployment (${r.deploymentConfigName}) of scenario ${r.scenario}${r.description ? ` — ${r.description}` : ''}; time scale ${r.timeScale}x, started ${r.startedAt}`,

@@ -79,7 +79,7 @@ export function chartPanels(view: DeploymentView): ChartPanel[] {
 }
 
 function panel(id: string, name: string, title: string, unit: string, lines: ChartLine[], empty: string, floor = 0): ChartPanel {
-  const max = Math.max(floor, ...lines.flatMap((l) => l.runs.flatMap((r) => r.map((p) => p[1]))));
+  const max = lines.reduce((m, l) => l.runs.reduce((n, r) => r.reduce((o, p) => Math.max(o, p[1]), n), m), floor);
   const hasData = lines.some((l) => l.runs.some((r) => r.length > 0));
   return { id, name, title, unit, max: niceCeil(max), lines, ...(hasData ? {} : { empty }) };
 }
@@ -247,7 +247,7 @@ function niceStep(raw: number): number {
 }
 
 /** 1, 2, 2.5 or 5 times a power of ten, at least `v`. */
-export function niceCeil(v: number): number {
+function niceCeil(v: number): number {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   return ([1, 2, 2.5, 5, 10].find((m) => m * p >= v) ?? 10) * p;
