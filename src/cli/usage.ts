@@ -29,7 +29,7 @@ Usage:
       Exit status: 0 deployment succeeded, 1 failed or rolled back, 2 usage or scenario error.
 
   codedeploy-hooks emulator [--port N] [--scenario NAME|FILE]
-      Serve only the emulated AWS endpoint (CodeDeploy, CloudWatch, Logs, Lambda, ELBv2) on
+      Serve only the emulated AWS endpoint (CodeDeploy, CloudWatch, Lambda, ELBv2) on
       127.0.0.1:N until SIGINT/SIGTERM. With --scenario, the world is set up as the scenario
       describes and a deployment is started at its first hook's lifecycle event.
         --port, -p       port to listen on (default: 0, any free port)
