@@ -6,72 +6,19 @@
  * (quoted-term filter, time window, pagination), so a call that only works
  * against our own reading of the protocol fails here.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { searchVerdictLines } from '../../src/explain/verdict-lines.js';
-import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { HookVerdict } from '../../src/types.js';
 import { verdictRecord } from '../../src/verdict-log.js';
-
-const INSTALL = "install moto's server (pip install 'moto[server]')";
-const motoAvailable = spawnSync('moto_server', ['--help'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
-
-interface Backend {
-  name: string;
-  missing?: string;
-  start(): Promise<{ url: string; stop(): Promise<void> }>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { emulatorBackend, motoBackend, skipWhenMissing, type Backend } from './backends.js';
 
 function client(url: string): CloudWatchLogsClient {
   return new CloudWatchLogsClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 2 });
 }
 
-const emulator: Backend = {
-  name: 'emulator',
-  async start() {
-    const emu = await startEmulator({ port: 0 });
-    return { url: emu.url, stop: () => emu.close() };
-  },
-};
 
-const moto: Backend = {
-  name: 'moto_server',
-  async start() {
-    const port = await freePort();
-    const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    const url = `http://127.0.0.1:${port}`;
-    const probe = client(url);
-    const started = Date.now();
-    for (;;) {
-      try {
-        await probe.send(new DescribeLogGroupsCommand({}));
-        break;
-      } catch (error) {
-        if (Date.now() - started > 20_000) {
-          child.kill();
-          throw new Error(`moto_server did not answer on ${url} within 20 s`, { cause: error });
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    return { url, stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill(); }) };
-  },
-};
-
-const backends: Backend[] = [emulator, motoAvailable ? moto : { ...moto, missing: INSTALL }];
+const backends: Backend[] = [emulatorBackend, motoBackend((url) => client(url).send(new DescribeLogGroupsCommand({})))];
 const ID = 'd-CONF12345';
 const GROUP = '/aws/lambda/CodeDeployHook_pre';
 
@@ -89,11 +36,7 @@ describe.each(backends)('explain’s FilterLogEvents calls against $name', (back
   const now = Date.now();
   const window = { startTime: now - 10 * 60_000, endTime: now + 60_000 };
 
-  beforeEach((ctx) => {
-    if (!backend.missing) return;
-    if (process.env.CI === 'true') throw new Error(`moto_server is missing (required when CI=true): ${backend.missing}`);
-    ctx.skip(backend.missing);
-  });
+  beforeEach((ctx) => skipWhenMissing(backend, ctx));
 
   beforeAll(async () => {
     if (backend.missing) return;

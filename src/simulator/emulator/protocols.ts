@@ -139,7 +139,7 @@ export function route(call: IncomingCall): Route {
     if (prefix === 'CodeDeploy_20141006') return jsonRpc(call, 'codedeploy', codeDeployOperations, op, '1.1', false);
     if (prefix === 'GraniteServiceVersion20100801') return jsonRpc(call, 'cloudwatch', cloudWatchOperations, op, '1.0', true);
     if (prefix === 'Logs_20140328') return jsonRpc(call, 'logs', logsOperations, op, '1.1', false);
-    return failing('unknown', target, new AwsServiceError('UnknownOperationException', `The target ${target} is not served by the codedeploy-hooks emulator (CodeDeploy_20141006.*, GraniteServiceVersion20100801.* and Logs_20140328.* are).`));
+    return failing('unknown', target, new AwsServiceError('UnknownOperationException', `The target ${target} is not served by the codedeploy-hooks emulator (CodeDeploy_20141006.* and GraniteServiceVersion20100801.* are).`));
   }
   if (call.path.startsWith('/2015-03-31/functions')) return matchLambdaRoute(call);
   if (call.path.startsWith('/service/')) {

@@ -10,8 +10,8 @@ import type { World } from '../state/index.js';
 import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { SimClock } from './clock.js';
 import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
-import { storeHookLogs } from './hook-logs.js';
 import type { HookRunResult } from './result.js';
+import { storeHookLogs } from './hook-logs.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
 

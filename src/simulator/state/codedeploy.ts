@@ -1,5 +1,6 @@
 import { notifyAll } from './notify.js';
 import { AwsServiceError } from './aws-error.js';
+import { AppRevisionStore } from './app-revisions.js';
 import { predefinedDeploymentConfigs } from './deployment-configs.js';
 import type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
 import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from './codedeploy-types.js';
@@ -24,7 +25,6 @@ import type {
 
 export * from './codedeploy-types.js';
 import { newDeploymentId, newHookExecutionId, newUuid } from './ids.js';
-import { AppRevisionStore } from './app-revisions.js';
 
 /**
  * CodeDeploy's side of the world: applications, groups, configs, deployments,
