@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   SCENARIO: 'SCENARIO_INVALID',
   TEMPLATE: 'TEMPLATE_INVALID',
   SIMULATOR: 'SIMULATOR_ERROR',
+  EXPLAIN: 'EXPLAIN_FAILED',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -1,6 +1,6 @@
 /**
- * `codedeploy-hooks` command line: dispatches to `simulate`, `emulator` and
- * `doctor`. Returns the exit code instead of calling process.exit so tests
+ * `codedeploy-hooks` command line: dispatches to `simulate`, `emulator`,
+ * `doctor` and `explain`. Returns the exit code instead of calling process.exit so tests
  * can call it in-process and the bin script stays one line.
  * Exit codes: 0 success, 1 deployment failed or findings, 2 usage/setup error.
  */
@@ -31,8 +31,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'doctor':
         return await runDoctor(rest);
+      case 'explain': {
+        const { runExplainCommand } = await import('./explain-command.js');
+        return await runExplainCommand(rest);
+      }
       default:
-        throw new CliUsageError(`unknown command "${command}" (expected simulate, emulator or doctor)`);
+        throw new CliUsageError(`unknown command "${command}" (expected simulate, emulator, doctor or explain)`);
     }
   } catch (err) {
     return reportError(err);

@@ -5,7 +5,10 @@ import { simulate } from '../simulator/engine/simulate.js';
 import { MAX_TIME_SCALE } from '../simulator/scenario/validate.js';
 import { reportFormatOf, writeReport } from '../simulator/report/write-report.js';
 import { parseArgs } from 'node:util';
-import { positiveNumber, withUsageErrors } from './args.js';
+import { createWorld } from '../simulator/state/index.js';
+import { seededRandom } from '../simulator/engine/random.js';
+import { portNumber, positiveNumber, withUsageErrors } from './args.js';
+import { printSimulatedStory, serveSimulatedWorld } from './simulate-explain.js';
 import { TimelinePrinter } from './timeline-printer.js';
 import { CliUsageError, helpText } from './usage.js';
 
@@ -22,6 +25,9 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
         verbose: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         list: { type: 'boolean' },
+        explain: { type: 'boolean' },
+        serve: { type: 'boolean' },
+        port: { type: 'string', short: 'p' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -43,9 +49,11 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
   const timeScale = positiveNumber('time-scale', values['time-scale'], MAX_TIME_SCALE);
   const reports = values.report ?? [];
   for (const file of reports) {
-    if (!reportFormatOf(file)) throw new CliUsageError(`--report ${file}: the file must end in .json (JSON report) or .xml (JUnit XML)`);
+    if (!reportFormatOf(file)) throw new CliUsageError(`--report ${file}: the file must end in .json (JSON report), .xml (JUnit XML) or .html (HTML report)`);
   }
 
+  const servePort = portNumber('port', values.port);
+  if (servePort !== undefined && !values.serve) throw new CliUsageError('simulate: --port is the port of --serve; add --serve');
   const scenario = loadScenario(values.scenario ?? positionals[0] ?? DEFAULT_SCENARIO);
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   const printer = new TimelinePrinter(originalStdoutWrite, { color, verbose: Boolean(values.verbose) });
@@ -57,7 +65,10 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    // The same seed simulate() would use for its own world; kept so --explain and --serve can read it afterwards.
+    const world = createWorld({ random: seededRandom(scenario.seed + 2) });
     const result = await simulate(scenario, {
+      world,
       ...(timeScale !== undefined ? { timeScale } : {}),
       signal: interrupt.signal,
       captureHookOutput: true,
@@ -75,6 +86,13 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
     for (const file of reports) {
       await writeReport(file, result);
       originalStdoutWrite(`  Report written to ${file}\n`);
+    }
+    if (values.explain) await printSimulatedStory(world, result.deploymentId, originalStdoutWrite, color);
+    if (values.serve) {
+      // The deployment's own Ctrl-C handling is over; from here a signal ends the serving.
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await serveSimulatedWorld(world, result.deploymentId, servePort ?? 0, originalStdoutWrite);
     }
     return result.status === 'Succeeded' ? 0 : 1;
   } finally {

@@ -148,7 +148,7 @@ function weightBar(percent: number): string {
 }
 
 /** Simulated time as mm:ss (or h:mm:ss). */
-function formatClock(seconds: number): string {
+export function formatClock(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

@@ -21,7 +21,7 @@ export { SimulatorSetupError } from './engine/module-loader.js';
 export { trafficPlan, type TrafficStep } from './engine/traffic-plan.js';
 export { loadScenario, parseScenario, builtinScenarioNames, DEFAULT_SCENARIO } from './scenario/loader.js';
 export type * from './scenario/types.js';
-export { jsonReport, junitReport, writeReport } from './report/index.js';
+export { jsonReport, junitReport, htmlReport, writeReport } from './report/index.js';
 export { startEmulator } from './emulator/index.js';
 export type { Emulator, EmulatorOptions } from './emulator/index.js';
 export { createWorld, World } from './state/index.js';

@@ -4,8 +4,6 @@
  * runs against both, through the real SDK client, so a check that only works
  * against our own emulator's reading of the protocol fails here.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -16,74 +14,16 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alarms } from '../../src/checks/alarms.js';
 import { metric } from '../../src/checks/metric.js';
-import { startEmulator } from '../../src/simulator/emulator/index.js';
 import type { Check, CheckContext } from '../../src/types.js';
 import { checkContext, deploymentGroup, lambdaHook } from '../unit/checks/cw-helpers.js';
-
-const INSTALL = "install moto's server (pip install 'moto[server]')";
-const motoAvailable = spawnSync('moto_server', ['--help'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
-
-interface Backend {
-  name: string;
-  start(): Promise<{ url: string; stop(): Promise<void> }>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const emulator: Backend = {
-  name: 'emulator',
-  async start() {
-    const emu = await startEmulator({ port: 0 });
-    return { url: emu.url, stop: () => emu.close() };
-  },
-};
-
-const moto: Backend = {
-  name: 'moto_server',
-  async start() {
-    const port = await freePort();
-    const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    const url = `http://127.0.0.1:${port}`;
-    const probe = client(url);
-    const started = Date.now();
-    for (;;) {
-      try {
-        await probe.send(new DescribeAlarmsCommand({}));
-        break;
-      } catch (error) {
-        if (Date.now() - started > 20_000) {
-          child.kill();
-          throw new Error(`moto_server did not answer on ${url} within 20 s`, { cause: error });
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    return {
-      url,
-      stop: () =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill();
-        }),
-    };
-  },
-};
+import { emulatorBackend, motoBackend, skipWhenMissing, type Backend } from './backends.js';
 
 function client(url: string) {
   return new CloudWatchClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 2 });
 }
 
 /** moto runs the same tests when installed; elsewhere each of them skips naming what to install (required under CI=true). */
-const backends: (Backend & { missing?: string })[] = [emulator, motoAvailable ? moto : { ...moto, missing: INSTALL }];
+const backends: Backend[] = [emulatorBackend, motoBackend((url) => client(url).send(new DescribeAlarmsCommand({})))];
 
 describe.each(backends)('CloudWatch checks against $name', (backend) => {
   let server: { url: string; stop(): Promise<void> };
@@ -109,11 +49,7 @@ describe.each(backends)('CloudWatch checks against $name', (backend) => {
     if (state) await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: `set to ${state} by the test` }));
   }
 
-  beforeEach((ctx) => {
-    if (!backend.missing) return;
-    if (process.env.CI === 'true') throw new Error(`moto_server is missing (required when CI=true): ${backend.missing}`);
-    ctx.skip(backend.missing);
-  });
+  beforeEach((ctx) => skipWhenMissing(backend, ctx));
 
   beforeAll(async () => {
     if (backend.missing) return;

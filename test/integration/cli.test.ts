@@ -151,7 +151,7 @@ describe.concurrent('codedeploy-hooks simulate', () => {
   it('--help exits 0 and documents every subcommand; --list names the built-in scenarios', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const text of ['simulate [--scenario NAME|FILE] [--time-scale N] [--report FILE.json|FILE.xml]', 'emulator [--port N]', 'doctor']) {
+    for (const text of ['simulate [--scenario NAME|FILE] [--time-scale N] [--report FILE.json|FILE.xml|FILE.html]', 'emulator [--port N]', 'doctor', 'explain DEPLOYMENT_ID [--json]']) {
       expect(help.stdout).toContain(text);
     }
     const list = await cli(['simulate', '--list']);

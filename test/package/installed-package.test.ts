@@ -104,7 +104,7 @@ describe('installed from the npm pack tarball', () => {
   });
 
   it('every documented subpath imports in plain Node, from dist, and from CommonJS with import()', async () => {
-    const subpaths = ['', '/checks', '/middy', '/ecs-native', '/testing', '/simulator', '/hooks/pre-traffic', '/hooks/post-traffic', '/hooks/ecs-test-traffic', '/hooks/ecs-post-traffic', '/hooks/ecs-native-test-traffic', '/hooks/ecs-native-production-bake', '/hooks/config', '/hooks/checks/pre-traffic'];
+    const subpaths = ['', '/checks', '/middy', '/ecs-native', '/testing', '/simulator', '/explain', '/hooks/pre-traffic', '/hooks/post-traffic', '/hooks/ecs-test-traffic', '/hooks/ecs-post-traffic', '/hooks/ecs-native-test-traffic', '/hooks/ecs-native-production-bake', '/hooks/config', '/hooks/checks/pre-traffic'];
     writeFileSync(
       join(app, 'imports.mjs'),
       `const out = {};
@@ -123,6 +123,7 @@ console.log(JSON.stringify(out));`,
     expect(found['codedeploy-hooks/ecs-native']?.exports).toEqual(expect.arrayContaining(['defineEcsNativeHook', 'parseEcsNativeEvent', 'ECS_NATIVE_STAGES']));
     expect(found['codedeploy-hooks/testing']?.exports).toEqual(expect.arrayContaining(['runHook', 'startTestEnvironment']));
     expect(found['codedeploy-hooks/simulator']?.exports).toEqual(expect.arrayContaining(['simulate', 'loadScenario']));
+    expect(found['codedeploy-hooks/explain']?.exports).toEqual(expect.arrayContaining(['explainDeployment', 'renderStory', 'STORY_VERSION']));
     for (const hook of ['pre-traffic', 'post-traffic', 'ecs-test-traffic', 'ecs-post-traffic', 'ecs-native-test-traffic', 'ecs-native-production-bake']) expect(found[`codedeploy-hooks/hooks/${hook}`]?.exports, hook).toContain('handler');
     expect(found['codedeploy-hooks/hooks/pre-traffic']?.exports).toContain('preTrafficConfig');
     expect(found['codedeploy-hooks/hooks/config']?.exports).toContain('readBake');

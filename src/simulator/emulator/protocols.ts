@@ -5,6 +5,7 @@ import { cloudWatchOperations } from './handlers/cloudwatch.js';
 import { codeDeployOperations } from './handlers/codedeploy.js';
 import { ecsOperations } from './handlers/ecs.js';
 import { elbv2Operations } from './handlers/elbv2.js';
+import { logsOperations } from './handlers/logs.js';
 import { matchLambdaRoute } from './handlers/lambda.js';
 import { checkInputShape } from './handlers/input-shapes.js';
 import type { OperationTable } from './handlers/types.js';
@@ -59,6 +60,7 @@ export const SERVICE_ERRORS: Record<ServiceName, { throttle: [string, number]; e
   lambda: { throttle: ['TooManyRequestsException', 429], e500: ['ServiceException', 500], e503: ['ServiceException', 503] },
   elbv2: { throttle: ['Throttling', 400], e500: ['InternalFailure', 500], e503: ['ServiceUnavailable', 503] },
   ecs: { throttle: ['ThrottlingException', 400], e500: ['ServerException', 500], e503: ['ServerException', 503] },
+  logs: { throttle: ['ThrottlingException', 400], e500: ['ServiceUnavailableException', 500], e503: ['ServiceUnavailableException', 503] },
 };
 
 function header(call: IncomingCall, name: string): string | undefined {
@@ -139,7 +141,8 @@ export function route(call: IncomingCall): Route {
     if (prefix === 'CodeDeploy_20141006') return jsonRpc(call, 'codedeploy', codeDeployOperations, op, '1.1', false);
     if (prefix === 'GraniteServiceVersion20100801') return jsonRpc(call, 'cloudwatch', cloudWatchOperations, op, '1.0', true);
     if (prefix === 'AmazonEC2ContainerServiceV20141113') return jsonRpc(call, 'ecs', ecsOperations, op, '1.1', false);
-    return failing('unknown', target, new AwsServiceError('UnknownOperationException', `The target ${target} is not served by the codedeploy-hooks emulator (CodeDeploy_20141006.*, GraniteServiceVersion20100801.* and AmazonEC2ContainerServiceV20141113.* are).`));
+    if (prefix === 'Logs_20140328') return jsonRpc(call, 'logs', logsOperations, op, '1.1', false);
+    return failing('unknown', target, new AwsServiceError('UnknownOperationException', `The target ${target} is not served by the codedeploy-hooks emulator (CodeDeploy_20141006.*, GraniteServiceVersion20100801.*, AmazonEC2ContainerServiceV20141113.* and Logs_20140328.* are).`));
   }
   if (call.path.startsWith('/2015-03-31/functions')) return matchLambdaRoute(call);
   if (call.path.startsWith('/service/')) {

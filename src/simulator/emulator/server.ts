@@ -11,7 +11,7 @@ import type { Reply, Route } from './protocols.js';
 
 /**
  * The emulated AWS endpoint: one loopback HTTP server for CodeDeploy,
- * CloudWatch, Lambda and ELBv2, dispatching on X-Amz-Target, path or form
+ * CloudWatch, CloudWatch Logs, Lambda and ELBv2, dispatching on X-Amz-Target, path or form
  * Action/Version. Signatures are not checked.
  */
 

@@ -13,6 +13,7 @@ import { anySignal } from '../../util/abort.js';
 import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
 import { runCommandHook } from './command-hook.js';
 import type { HookRunResult } from './result.js';
+import { storeHookLogs } from './hook-logs.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
 
@@ -222,6 +223,7 @@ export class DeploymentRun {
       record.outcome = inv.outcome;
       record.durationMs = inv.durationMs;
       record.logs = inv.logs;
+      storeHookLogs(this.world, hook.functionName, inv.logs);
       if (inv.verdict) record.verdict = inv.verdict;
       if (inv.error) record.error = inv.error;
       this.emit({

@@ -5,6 +5,7 @@
 import type { HookVerdict } from '../../types.js';
 import type { Platform } from '../scenario/types.js';
 import type { TimelineEvent } from './timeline.js';
+import type { VersionMetrics } from '../report/version-metrics.js';
 
 export interface HookRunResult {
   lifecycleEvent: string;
@@ -50,4 +51,6 @@ export interface SimulationResult {
   alarms: { name: string; state: string; reason: string }[];
   traffic: TrafficSummary;
   timeline: TimelineEvent[];
+  /** Per-version request rate, error rate and latency over simulated time, from the emulator's metrics (the HTML report's chart). */
+  metrics?: VersionMetrics;
 }

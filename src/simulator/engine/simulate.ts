@@ -14,6 +14,7 @@ import { realClock } from '../clock/clock.js';
 import { warpGlobals } from '../clock/warp.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
+import { attachAppSpec } from './appspec.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
@@ -27,6 +28,7 @@ import { setupWorld } from './setup-world.js';
 import type { TimelineListener } from './timeline.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
 import { describeRouting } from './traffic-plan.js';
+import { metricSourcesOf, readVersionMetrics } from '../report/version-metrics.js';
 
 export interface SimulateOptions {
   /** Overrides the scenario's `deployment.timeScale`. */
@@ -120,6 +122,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       run.clock.dispose();
       world.useClock(realClock);
     });
+    // The world's clock when the run's clock starts: maps metric timestamps onto simulated time.
+    const worldStart = world.now();
 
     const cd = world.codeDeploy;
     const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
@@ -144,6 +148,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       }).deploymentId;
     }
 
+    attachAppSpec(world, scenario, run.deploymentId);
     const startedAt = new Date(run.clock.startedAt).toISOString();
     run.emit({
       type: 'deployment-started',
@@ -232,6 +237,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     run.emit({ type: 'deployment-finished', status, reason, rolledBack, ...(failure ? { errorCode: failure.errorCode } : {}) });
     await run.drain(1000);
     run.closed = true;
+    const metrics = readVersionMetrics(world.cloudWatch.metrics, metricSourcesOf(scenario, setup.ecs), { worldStart, worldEnd: world.now(), simSeconds: run.clock.simSeconds() });
 
     return {
       scenario: scenario.name,
@@ -253,6 +259,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       alarms: monitor.states(),
       traffic: traffic.summary(),
       timeline: run.timeline,
+      ...(metrics ? { metrics } : {}),
     };
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { notifyAll } from './notify.js';
 import { AwsServiceError } from './aws-error.js';
+import { AppRevisionStore } from './app-revisions.js';
 import { predefinedDeploymentConfigs } from './deployment-configs.js';
 import type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
 import { ECS_LIFECYCLE_EVENTS, LAMBDA_LIFECYCLE_EVENTS } from './codedeploy-types.js';
@@ -46,6 +47,8 @@ export class CodeDeployState {
   readonly deployments = new Map<string, DeploymentInfo>();
   readonly targets = new Map<string, DeploymentTarget>();
   readonly hookExecutions = new Map<string, HookExecution>();
+  /** AppSpec revisions, for GetApplicationRevision (the simulator registers each deployment's). */
+  readonly revisions: AppRevisionStore;
   private readonly reportListeners = new Set<Listener<HookReport>>();
   private readonly stopListeners = new Set<Listener<StopRequest>>();
   private readonly rollbackListeners = new Set<Listener<string>>();
@@ -58,6 +61,7 @@ export class CodeDeployState {
     this.region = opts.region;
     this.accountId = opts.accountId;
     this.now = opts.now;
+    this.revisions = new AppRevisionStore(opts.now);
     for (const c of predefinedDeploymentConfigs()) this.deploymentConfigs.set(c.deploymentConfigName, c);
   }
 

@@ -6,6 +6,8 @@ export * from './cloudwatch.js';
 export * from './lambda.js';
 export * from './elbv2.js';
 export * from './ecs.js';
+export { LogsState } from './logs.js';
+export type { LogEvent, FilterLogEventsInput, FilterLogEventsOutput } from './logs.js';
 export { predefinedDeploymentConfigs } from './deployment-configs.js';
 export type { ComputePlatform, DeploymentConfigInfo, TrafficRoutingConfig } from './deployment-configs.js';
 export type { Dimension, MetricDatumInput, MetricIdentity, MetricStoreLimits } from './metric-store.js';

@@ -4,6 +4,7 @@ import { CodeDeployState } from './codedeploy.js';
 import { EcsState } from './ecs.js';
 import { Elbv2State } from './elbv2.js';
 import { LambdaState } from './lambda.js';
+import { LogsState } from './logs.js';
 import type { MetricStoreLimits } from './metric-store.js';
 
 /**
@@ -12,7 +13,7 @@ import type { MetricStoreLimits } from './metric-store.js';
  * injectable so tests and time-scaled simulations are deterministic.
  */
 
-export type ServiceName = 'codedeploy' | 'cloudwatch' | 'lambda' | 'elbv2' | 'ecs';
+export type ServiceName = 'codedeploy' | 'cloudwatch' | 'lambda' | 'elbv2' | 'ecs' | 'logs';
 
 export interface RecordedRequest {
   service: ServiceName | 'unknown';
@@ -49,6 +50,8 @@ export class World {
   readonly lambda: LambdaState;
   readonly elbv2: Elbv2State;
   readonly ecs: EcsState;
+  /** CloudWatch Logs: the hooks' log lines from a simulation, per log group. */
+  readonly logs: LogsState;
   /** Every API request the emulator served, in order (bounded by maxRecordedRequests). */
   readonly requests: RecordedRequest[] = [];
   private readonly maxRecordedRequests: number;
@@ -65,6 +68,7 @@ export class World {
     this.lambda = new LambdaState({ ...base, random: opts.random ?? Math.random, cloudWatch: this.cloudWatch });
     this.elbv2 = new Elbv2State(base);
     this.ecs = new EcsState(base);
+    this.logs = new LogsState(base);
     this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;
     this.codeDeploy.onRollback((id) => this.restoreOriginal(id));
   }

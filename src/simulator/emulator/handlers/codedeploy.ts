@@ -18,6 +18,11 @@ export const codeDeployOperations: OperationTable = {
     deploymentGroupInfo: world.codeDeploy.getDeploymentGroup(str(input, 'applicationName'), str(input, 'deploymentGroupName')),
   }),
 
+  GetApplicationRevision: (input, world) => {
+    const app = world.codeDeploy.getApplication(str(input, 'applicationName'));
+    return world.codeDeploy.revisions.get(app.applicationName, input.revision);
+  },
+
   GetDeploymentConfig: (input, world) => ({
     deploymentConfigInfo: world.codeDeploy.getDeploymentConfig(str(input, 'deploymentConfigName')),
   }),
