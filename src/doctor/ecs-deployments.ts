@@ -7,7 +7,8 @@
  * hook as its code, a CODEDEPLOY_HOOKS_ variable, or a codedeploy action in its
  * role. Functions that are the target of an ECS-native lifecycle hook are not.
  */
-import { asArray, isObj, mentionedIds, refTarget, shape, staticPrefix } from './intrinsics.js';
+import { nativeServices } from './ecs-native.js';
+import { asArray, isObj, refTarget, shape, staticPrefix } from './intrinsics.js';
 import { functionRole, functions, parameters, propsOf, resources, resourceType, statementsFor, type CodeDeployRole, type Deployment, type FunctionInfo, type HookRef } from './model.js';
 import { environmentOf, readyHookOf } from './ready-hooks.js';
 import type { Path, Template } from './template-reader.js';
@@ -39,19 +40,6 @@ export function ecsGroups(t: Template): EcsGroup[] {
     });
 }
 
-/** Functions that are an ECS-native service's lifecycle hook targets. */
-export function ecsNativeHookTargets(t: Template): Set<string> {
-  const out = new Set<string>();
-  for (const id of Object.keys(resources(t))) {
-    if (resourceType(t, id) !== 'AWS::ECS::Service') continue;
-    const config = propsOf(t, id).DeploymentConfiguration;
-    for (const h of isObj(config) ? asArray(config.LifecycleHooks) : []) {
-      if (isObj(h)) for (const target of mentionedIds(h.HookTargetArn)) out.add(target);
-    }
-  }
-  return out;
-}
-
 const HOOK_PREFIX = 'CodeDeployHook_';
 
 /** Does the function present itself as a CodeDeploy hook? */
@@ -72,7 +60,8 @@ export function isTestTrafficHook(fn: FunctionInfo): boolean {
 /** The functions that are hooks of the template's ECS deployment groups (none when it has none). */
 export function ecsHookFunctions(t: Template, lambdaDeployments: readonly Deployment[]): FunctionInfo[] {
   if (ecsGroups(t).length === 0) return [];
-  const taken = new Set([...ecsNativeHookTargets(t), ...lambdaDeployments.flatMap((d) => [d.functionId, ...d.hooks.map((h) => h.functionId ?? '')])]);
+  const nativeTargets = nativeServices(t).flatMap((s) => s.hooks.map((h) => h.targetId ?? ''));
+  const taken = new Set([...nativeTargets, ...lambdaDeployments.flatMap((d) => [d.functionId, ...d.hooks.map((h) => h.functionId ?? '')])]);
   return functions(t).filter((fn) => !taken.has(fn.id) && looksLikeHook(t, fn));
 }
 

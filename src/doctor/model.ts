@@ -5,7 +5,7 @@
  * nothing is resolved against AWS.
  */
 import type { Path, Template } from './template-reader.js';
-import { asArray, isEnabled, isObj, refTarget, type Obj } from './intrinsics.js';
+import { asArray, isEnabled, isObj, refTarget, shape, type Obj } from './intrinsics.js';
 import { hookEventOf, hooksKeyOf } from './sam-keys.js';
 
 export interface FunctionInfo {
@@ -289,6 +289,15 @@ export function actionMatches(pattern: string, action: string): boolean {
   }
   while (i < p.length && p[i] === '*') i++;
   return i === p.length;
+}
+
+/** A function no template would name: a resource pattern that matches it matches every function. */
+const ANY_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:zz-any-function-9';
+
+/** Whether a Resource covers every function (`*`, `arn:aws:lambda:*:*:function:*`, `…:function:*` with pseudo parameters). */
+export function coversAnyFunction(resource: unknown): boolean {
+  const pattern = shape(resource).replace(/\$\{AWS::(Partition|Region|AccountId|URLSuffix)\}/g, '*');
+  return actionMatches(pattern, ANY_FUNCTION);
 }
 
 export function statementsFor(role: RoleInfo, action: string): Statement[] {

@@ -7,7 +7,7 @@ import { ecsDeployments } from '../ecs-deployments.js';
 import type { Finding, Rule } from '../finding.js';
 import { groupArnsText, roleSettingText } from '../fix-texts.js';
 import { mentionedIds, refTarget, shape, staticPrefix } from '../intrinsics.js';
-import { deployments, functionRole, functions, parameters, resourceType, roleResource, statementsFor, type Deployment, type FunctionInfo, type HookEventName } from '../model.js';
+import { coversAnyFunction, deployments, functionRole, functions, parameters, resourceType, roleResource, statementsFor, type Deployment, type FunctionInfo, type HookEventName } from '../model.js';
 import type { Template } from '../template-reader.js';
 
 const HOOK_PREFIX = 'CodeDeployHook_';
@@ -56,7 +56,7 @@ function roleInvokes(t: Template, roleId: string, fn: FunctionInfo): 'yes' | 'pr
   const role = roleResource(t, roleId);
   for (const s of statementsFor(role, 'lambda:InvokeFunction')) {
     for (const r of s.resources) {
-      if (r === '*' || mentionedIds(r).has(fn.id)) return 'yes';
+      if (coversAnyFunction(r) || mentionedIds(r).has(fn.id)) return 'yes';
       const text = shape(r);
       if (text.endsWith(`function:${HOOK_PREFIX}*`)) return 'prefix';
       const name = typeof fn.props.FunctionName === 'string' ? fn.props.FunctionName : undefined;
