@@ -2,6 +2,7 @@
 import type { Rule } from '../finding.js';
 import { alarmDimensions } from './alarm-dimensions.js';
 import { alarmReferences } from './alarm-references.js';
+import { appspecHooks, appspecPlaceholders, appspecResources } from './appspec.js';
 import { deploymentConfigName } from './deployment-config.js';
 import { ecsTestRoute } from './ecs-test-route.js';
 import { explicitDeny } from './explicit-deny.js';
@@ -31,4 +32,5 @@ export const RULES: readonly Rule[] = [
   deploymentConfigName,
   invokeAnyFunction,
   ecsTestRoute,
+  appspecResources, appspecHooks, appspecPlaceholders,
 ];

@@ -47,10 +47,14 @@ const FLAGGED: [file: string, rule: string, severity: 'error' | 'warning', resou
   ['cdh002-ecs-no-report.yaml', 'CDH002', 'error', 'PostTrafficHook', /cannot call codedeploy:PutLifecycleEventHookExecutionStatus/],
   ['cdh009-ecs-wait-longer-than-timeout.yaml', 'CDH009', 'error', 'TestTrafficHook', /waits for healthy tasks up to 60 s .*times out after 45 s/],
   ['cdh016-ecs-broad-codedeploy-role.yaml', 'CDH016', 'warning', 'CodeDeployServiceRole', /AWSCodeDeployRoleForECS, which lets CodeDeploy invoke every function/],
+  // Appspec files.
+  ['cdh018-appspec-lambda-versions.yaml', 'CDH018', 'error', 'AppFunction', /Lambda resource AppFunction has no TargetVersion/],
+  ['cdh019-appspec-event-names.yaml', 'CDH019', 'error', 'Hooks', /'AfterAllowTestTrafic' is not an ECS lifecycle event \(did you mean 'AfterAllowTestTraffic'\?\)/],
+  ['cdh020-appspec-placeholders.yaml', 'CDH020', 'error', 'Hooks', /placeholder '<TestTrafficHookArn>'/],
   ['cdh017-no-test-route.yaml', 'CDH017', 'error', 'DeploymentGroup', /no TestTrafficRoute, so test-traffic hook TestTrafficHook has no test listener/],
 ];
 
-const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json', 'clean-ecs-codedeploy.yaml'];
+const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json', 'clean-ecs-codedeploy.yaml', 'clean-appspec-lambda.yaml', 'clean-appspec-ecs.json'];
 
 describe('doctor rules', () => {
   it.each(FLAGGED)('%s is flagged with %s', async (file, rule, severity, resource, mentions) => {
