@@ -4,6 +4,7 @@ import { alarmDimensions } from './alarm-dimensions.js';
 import { alarmReferences } from './alarm-references.js';
 import { appspecHooks, appspecPlaceholders, appspecResources } from './appspec.js';
 import { deploymentConfigName } from './deployment-config.js';
+import { nativeAlarms, nativeHookInvoke, nativeHookRoleTrust, nativeHookStages } from './ecs-native-hooks.js';
 import { ecsTestRoute } from './ecs-test-route.js';
 import { explicitDeny } from './explicit-deny.js';
 import { deprecatedRuntime, hookTimeout } from './function-settings.js';
@@ -33,4 +34,5 @@ export const RULES: readonly Rule[] = [
   invokeAnyFunction,
   ecsTestRoute,
   appspecResources, appspecHooks, appspecPlaceholders,
+  nativeHookRoleTrust, nativeHookStages, nativeHookInvoke, nativeAlarms,
 ];

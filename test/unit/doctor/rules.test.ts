@@ -51,10 +51,16 @@ const FLAGGED: [file: string, rule: string, severity: 'error' | 'warning', resou
   ['cdh018-appspec-lambda-versions.yaml', 'CDH018', 'error', 'AppFunction', /Lambda resource AppFunction has no TargetVersion/],
   ['cdh019-appspec-event-names.yaml', 'CDH019', 'error', 'Hooks', /'AfterAllowTestTrafic' is not an ECS lifecycle event \(did you mean 'AfterAllowTestTraffic'\?\)/],
   ['cdh020-appspec-placeholders.yaml', 'CDH020', 'error', 'Hooks', /placeholder '<TestTrafficHookArn>'/],
+  // ECS-native service templates.
+  ['cdh012-native-missing-alarm.yaml', 'CDH012', 'error', 'Service', /names Green5xxAlarms, which is not a resource/],
+  ['cdh021-native-role-trust.yaml', 'CDH021', 'error', 'Service', /role HookFunctionRole \(the hook's own execution role\), which trusts lambda\.amazonaws\.com, not ecs\.amazonaws\.com/],
+  ['cdh022-native-stage-names.yaml', 'CDH022', 'error', 'Service', /'AfterAllowTestTraffic', which is not an ECS lifecycle stage .*POST_TEST_TRAFFIC_SHIFT/],
+  ['cdh023-native-no-invoke.yaml', 'CDH023', 'error', 'Service', /role HookInvokeRole of lifecycle hook TestTrafficHook does not allow lambda:InvokeFunction/],
+  ['cdh024-native-alarms-no-rollback.yaml', 'CDH024', 'warning', 'Service', /Rollback false/],
   ['cdh017-no-test-route.yaml', 'CDH017', 'error', 'DeploymentGroup', /no TestTrafficRoute, so test-traffic hook TestTrafficHook has no test listener/],
 ];
 
-const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json', 'clean-ecs-codedeploy.yaml', 'clean-appspec-lambda.yaml', 'clean-appspec-ecs.json'];
+const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json', 'clean-ecs-codedeploy.yaml', 'clean-appspec-lambda.yaml', 'clean-appspec-ecs.json', 'clean-ecs-native.yaml'];
 
 describe('doctor rules', () => {
   it.each(FLAGGED)('%s is flagged with %s', async (file, rule, severity, resource, mentions) => {
