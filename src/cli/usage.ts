@@ -31,8 +31,8 @@ Usage:
       describes and a deployment is started at its first hook's lifecycle event.
         --port, -p       port to listen on (default: 0, any free port)
 
-  codedeploy-hooks doctor [TEMPLATE]
-      Lint a SAM/CloudFormation template for the usual CodeDeploy hook traps.
+  codedeploy-hooks doctor [TEMPLATE|APPSPEC] [--format text|json|sarif]
+      Lint a SAM/CloudFormation template or a Lambda/ECS appspec for the usual CodeDeploy hook traps.
 
   codedeploy-hooks --help | --version
 `;

@@ -32,7 +32,7 @@ const hookTrafficShifted: Rule = {
 
 const hookMissing: Rule = {
   id: 'CDH005',
-  title: 'A hook refers to a resource that does not exist',
+  title: 'A hook refers to a resource that does not exist, or to the deployed function itself',
   check(t) {
     const out: Finding[] = [];
     const known = new Set(functions(t).map((f) => f.id));
