@@ -54,13 +54,16 @@ export const appspecResources: Rule = {
       const { required, optional } = RESOURCE_PROPERTIES[r.platform];
       const known = [...required, ...optional];
       const props = [...r.path, 'Properties'];
+      const misspelled = new Set<string>();
       for (const key of Object.keys(r.properties)) {
         if (known.includes(key)) continue;
-        const suggestion = closestKey(key, known);
+        const suggestion = closestMatch(key, known, (k) => Math.max(2, Math.floor(k.length / 4)));
+        if (suggestion) misspelled.add(suggestion);
         add(r.name, [...props, key], `${r.platform} resource property '${key}' is not one CodeDeploy reads${suggestion ? ` (did you mean '${suggestion}'?)` : ` (it reads ${known.join(', ')})`}`, suggestion ? `rename '${key}' to '${suggestion}'` : `remove '${key}'`);
       }
+      // A required key under a misspelled name is reported once, as the misspelling.
       for (const key of required) {
-        if (r.properties[key] === undefined) add(r.name, props, `${r.platform} resource ${r.name} has no ${key}`, `add ${key} under Properties`);
+        if (r.properties[key] === undefined && !misspelled.has(key)) add(r.name, props, `${r.platform} resource ${r.name} has no ${key}`, `add ${key} under Properties`);
       }
       if (r.platform === 'Lambda') {
         const current = String(r.properties.CurrentVersion ?? '');

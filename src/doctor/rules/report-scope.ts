@@ -9,9 +9,9 @@
 import type { Finding, Rule } from '../finding.js';
 import { groupArnText } from '../fix-texts.js';
 import { refTarget, shape } from '../intrinsics.js';
-import { actionMatches, functionRole, propsOf, resources, resourceType, statementsFor, type Deployment } from '../model.js';
+import { actionMatches, functionRole, parameters, propsOf, resourceType, statementsFor, type Deployment } from '../model.js';
 import type { Template } from '../template-reader.js';
-import { allDeployments, hookDeployments } from './hook-iam.js';
+import { hookDeployments } from './hook-iam.js';
 
 const REPORT = 'codedeploy:PutLifecycleEventHookExecutionStatus';
 
@@ -27,25 +27,18 @@ function forms(t: Template, value: unknown, id: string | undefined, nameKey: str
   return out;
 }
 
-/** Logical ids a `${…}` may name: the template's resources and the CodeDeploy resources SAM generates. */
-function knownIds(t: Template, deployments: readonly Deployment[]): Set<string> {
-  const ids = new Set(Object.keys(resources(t)));
-  for (const d of deployments) {
-    if (d.kind !== 'sam') continue;
-    ids.add('ServerlessDeploymentApplication');
-    if (d.groupId) ids.add(d.groupId);
-  }
-  return ids;
-}
-
-/** `yes`/`no` when the part can be judged, `unknown` when it holds a placeholder the template does not define (a parameter, AWS::StackName). */
-function partMatches(part: string, accepted: string[], known: Set<string>): 'yes' | 'no' | 'unknown' {
+/**
+ * `yes`/`no` when the part can be judged, `unknown` when it holds a value given
+ * at deploy time (a parameter, a pseudo parameter such as AWS::StackName).
+ * Any other `${Id}` is a resource, or one SAM generates: another group.
+ */
+function partMatches(part: string, accepted: string[], deployTime: Set<string>): 'yes' | 'no' | 'unknown' {
   if (accepted.some((a) => actionMatches(part, a))) return 'yes';
   const placeholders = [...part.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
-  return placeholders.some((p) => !known.has(p.split('.')[0]!)) ? 'unknown' : 'no';
+  return placeholders.some((p) => p.includes('::') || deployTime.has(p)) ? 'unknown' : 'no';
 }
 
-function covers(t: Template, resource: unknown, d: Deployment, known: Set<string>): 'yes' | 'no' | 'unknown' {
+function covers(t: Template, resource: unknown, d: Deployment, deployTime: Set<string>): 'yes' | 'no' | 'unknown' {
   if (resource === '*') return 'yes';
   const text = shape(resource);
   const at = text.indexOf('deploymentgroup:');
@@ -53,8 +46,8 @@ function covers(t: Template, resource: unknown, d: Deployment, known: Set<string
   const [app = '', group = ''] = text.slice(at + 'deploymentgroup:'.length).split('/');
   const appId = refTarget(d.application);
   const verdicts = [
-    partMatches(app, forms(t, d.application, appId, 'ApplicationName'), known),
-    partMatches(group, forms(t, undefined, d.groupId, 'DeploymentGroupName'), known),
+    partMatches(app, forms(t, d.application, appId, 'ApplicationName'), deployTime),
+    partMatches(group, forms(t, undefined, d.groupId, 'DeploymentGroupName'), deployTime),
   ];
   return verdicts.includes('no') ? 'no' : verdicts.includes('unknown') ? 'unknown' : 'yes';
 }
@@ -65,7 +58,7 @@ export const reportScope: Rule = {
   check(t) {
     const out: Finding[] = [];
     const hooks = hookDeployments(t);
-    const known = knownIds(t, allDeployments(t));
+    const deployTime = new Set(Object.keys(parameters(t)));
     for (const { fn, deployments } of hooks) {
       const role = functionRole(t, fn);
       if (role.external) continue;
@@ -74,7 +67,7 @@ export const reportScope: Rule = {
       // No grant at all is CDH002's; a grant the doctor cannot read is given the benefit of the doubt.
       if (granted.length === 0) continue;
       for (const d of deployments) {
-        const verdicts = granted.map(({ r }) => covers(t, r, d, known));
+        const verdicts = granted.map(({ r }) => covers(t, r, d, deployTime));
         if (verdicts.some((v) => v !== 'no')) continue;
         out.push({
           rule: 'CDH013', severity: 'error', resource: fn.id, line: t.lineOf(granted[0]!.s.path),
