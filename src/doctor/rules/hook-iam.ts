@@ -170,8 +170,8 @@ const invokeNotQualified: Rule = {
       if (!first) {
         // The grant is for some other function: saying "unqualified" would send the reader after the wrong fix.
         out.push({
-          rule: 'CDH003', severity: 'error', resource: fn.id, line: t.lineOf(resources[0]!.s.path),
-          message: `hook ${fn.id} may invoke ${resources.map(({ r }) => `'${shape(r)}'`).join(', ')}, but not ${target}, the function it validates before traffic; its invocations of the new version are denied`,
+          rule: 'CDH003', severity: 'error', resource: fn.id, line: t.lineOf((resources[0]?.s ?? grants[0]!).path),
+          message: `hook ${fn.id} may invoke ${resources.length > 0 ? resources.map(({ r }) => `'${shape(r)}'`).join(', ') : 'no resource (its statement has no Resource)'}, but not ${target}, the function it validates before traffic; its invocations of the new version are denied`,
           fix: `allow lambda:InvokeFunction on !GetAtt ${target}.Arn and !Sub \${${target}.Arn}:*`,
         });
         continue;

@@ -73,6 +73,15 @@ describe('fix texts in a plain CloudFormation template name its own resources, n
   });
 });
 
+describe('CDH003 on a grant without a Resource (found by the fuzzer: it threw)', () => {
+  it('says the hook may invoke nothing, at the statement', () => {
+    const text = edit('clean-sam-prefixed.yaml', ['              Resource:\n                - !GetAtt AppFunction.Arn\n                - !Sub ${AppFunction.Arn}:*\n', '']);
+    const [hit, ...rest] = findings(text, 'CDH003');
+    expect(rest).toEqual([]);
+    expect(hit!.message).toContain('may invoke no resource (its statement has no Resource), but not AppFunction');
+  });
+});
+
 describe('CDH013 judges only what it can read', () => {
   const report = (resource: string, extra = '') =>
     edit(
