@@ -10,7 +10,7 @@ import { nativeServices, type NativeHook } from '../ecs-native.js';
 import type { Finding, Rule } from '../finding.js';
 import { asArray, isObj, mentionedIds, refTarget, shape } from '../intrinsics.js';
 import { coversAnyFunction, functions, propsOf, resourceType, roleResource, statementsFor } from '../model.js';
-import type { Template } from '../template-reader.js';
+import type { Path, Template } from '../template-reader.js';
 import { closestMatch } from '../../util/edit-distance.js';
 
 /** The stages a hook may be registered at (`DeploymentLifecycleHookStage`). */
@@ -79,6 +79,21 @@ export const nativeHookRoleTrust: Rule = {
   },
 };
 
+/**
+ * The stage lists a LifecycleStages value may be: the list itself, or each
+ * branch of an `!If`. Another intrinsic is resolved at deploy time: no list to
+ * check. `undefined` stands for "no stages at all".
+ */
+function stageLists(value: unknown, path: Path): { list: unknown[] | undefined; path: Path }[] {
+  if (Array.isArray(value)) return [{ list: value.length > 0 ? value : undefined, path }];
+  if (isObj(value)) {
+    const branches = value['Fn::If'];
+    if (Array.isArray(branches) && branches.length === 3) return [1, 2].flatMap((i) => stageLists(branches[i], [...path, 'Fn::If', i]));
+    if (Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'))) return [];
+  }
+  return [{ list: undefined, path }];
+}
+
 export const nativeHookStages: Rule = {
   id: 'CDH022',
   title: 'ECS-native hook registered at a stage that takes no hook',
@@ -86,35 +101,35 @@ export const nativeHookStages: Rule = {
     const out: Finding[] = [];
     for (const service of nativeServices(t)) {
       for (const h of service.hooks) {
-        const stages = h.stages;
-        const stagesPath = [...h.path, 'LifecycleStages'];
-        if (!Array.isArray(stages) || stages.length === 0) {
-          out.push({
-            rule: 'CDH022', severity: 'error', resource: service.id, line: t.lineOf(stagesPath),
-            message: `lifecycle hook ${hookName(h)} of ${service.id} has no LifecycleStages, so it never runs (and the template is rejected)`,
-            fix: `set LifecycleStages to a list of ${HOOK_STAGES.join(', ')}`,
-          });
-          continue;
-        }
-        stages.forEach((stage, i) => {
-          if (typeof stage !== 'string') return; // an intrinsic: resolved at deploy time
-          const at = { rule: 'CDH022', severity: 'error' as const, resource: service.id, line: t.lineOf([...stagesPath, i]) };
-          if (HOOK_STAGES.includes(stage)) {
-            if (h.targetType === 'PAUSE' && LAMBDA_ONLY.includes(stage)) {
-              out.push({ ...at, message: `pause hook of ${service.id} is registered at ${stage}, which ECS also runs during a rollback; pause hooks cannot be`, fix: `move the pause to ${stage === 'TEST_TRAFFIC_SHIFT' ? 'POST_TEST_TRAFFIC_SHIFT' : 'PRE_PRODUCTION_TRAFFIC_SHIFT or POST_PRODUCTION_TRAFFIC_SHIFT'}, or make it a Lambda hook` });
-            }
-            return;
+        for (const { list: stages, path: stagesPath } of stageLists(h.stages, [...h.path, 'LifecycleStages'])) {
+          if (stages === undefined) {
+            out.push({
+              rule: 'CDH022', severity: 'error', resource: service.id, line: t.lineOf(stagesPath),
+              message: `lifecycle hook ${hookName(h)} of ${service.id} has no LifecycleStages, so it never runs (and the template is rejected)`,
+              fix: `set LifecycleStages to a list of ${HOOK_STAGES.join(', ')}`,
+            });
+            continue;
           }
-          const mapped = CODEDEPLOY_EVENTS[stage];
-          const suggestion = mapped ?? closestMatch(stage, HOOK_STAGES, (k) => Math.max(2, Math.floor(k.length / 6)));
-          out.push({
-            ...at,
-            message: UNHOOKABLE.includes(stage)
-              ? `lifecycle hook ${hookName(h)} is registered at ${stage}, a stage ECS runs without hooks`
-              : `lifecycle hook ${hookName(h)} is registered at '${stage}', which is not an ECS lifecycle stage${mapped ? ` (it is a CodeDeploy event; the ECS stage at that point is ${mapped})` : suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
-            fix: suggestion ? `use ${suggestion}` : `use one of ${HOOK_STAGES.join(', ')}`,
+          stages.forEach((stage, i) => {
+            if (typeof stage !== 'string') return; // an intrinsic: resolved at deploy time
+            const at = { rule: 'CDH022', severity: 'error' as const, resource: service.id, line: t.lineOf([...stagesPath, i]) };
+            if (HOOK_STAGES.includes(stage)) {
+              if (h.targetType === 'PAUSE' && LAMBDA_ONLY.includes(stage)) {
+                out.push({ ...at, message: `pause hook of ${service.id} is registered at ${stage}, which ECS also runs during a rollback; pause hooks cannot be`, fix: `move the pause to ${stage === 'TEST_TRAFFIC_SHIFT' ? 'POST_TEST_TRAFFIC_SHIFT' : 'PRE_PRODUCTION_TRAFFIC_SHIFT or POST_PRODUCTION_TRAFFIC_SHIFT'}, or make it a Lambda hook` });
+              }
+              return;
+            }
+            const mapped = CODEDEPLOY_EVENTS[stage];
+            const suggestion = mapped ?? closestMatch(stage, HOOK_STAGES, (k) => Math.max(2, Math.floor(k.length / 6)));
+            out.push({
+              ...at,
+              message: UNHOOKABLE.includes(stage)
+                ? `lifecycle hook ${hookName(h)} is registered at ${stage}, a stage ECS runs without hooks`
+                : `lifecycle hook ${hookName(h)} is registered at '${stage}', which is not an ECS lifecycle stage${mapped ? ` (it is a CodeDeploy event; the ECS stage at that point is ${mapped})` : suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+              fix: suggestion ? `use ${suggestion}` : `use one of ${HOOK_STAGES.join(', ')}`,
+            });
           });
-        });
+        }
       }
     }
     return out;

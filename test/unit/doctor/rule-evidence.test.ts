@@ -192,6 +192,13 @@ describe('ECS-native hooks', () => {
     expect(findings(stages('PRE_PRODUCTION_TRAFFIC_SHIFT, TEST_TRAFFIC_SHIFT'), 'CDH022')).toEqual([]);
   });
 
+  it('CDH022 checks each branch of an !If and takes other intrinsics as given', () => {
+    const branches = (a: string, b: string) => stages('POST_TEST_TRAFFIC_SHIFT').replace('            LifecycleStages: [POST_TEST_TRAFFIC_SHIFT]\n', `            LifecycleStages: !If\n              - IsCanary\n              - [${a}]\n              - [${b}]\n`);
+    expect(findings(branches('PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'), 'CDH022')).toEqual([]);
+    expect(findings(branches('PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFIC_SHIFT'), 'CDH022').map((f) => f.message)).toEqual([expect.stringContaining("did you mean 'POST_PRODUCTION_TRAFFIC_SHIFT'")]);
+    expect(findings(stages('POST_TEST_TRAFFIC_SHIFT').replace('LifecycleStages: [POST_TEST_TRAFFIC_SHIFT]', 'LifecycleStages: !Split [",", !Ref Stages]'), 'CDH022')).toEqual([]);
+  });
+
   it('CDH023 wants a qualified grant for a qualified hook target', () => {
     const qualified = edit('clean-ecs-native.yaml', ['          - HookTargetArn: !GetAtt TestTrafficHook.Arn\n', '          - HookTargetArn: !Sub ${TestTrafficHook.Arn}:live\n']);
     expect(rules(qualified)).toEqual(['CDH023 Service']);
