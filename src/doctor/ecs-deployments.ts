@@ -3,7 +3,7 @@
  * an ECS service, and the functions that are their hooks. An ECS deployment
  * names its hooks in the appspec, not in the template, so a function counts as
  * a hook of the template's ECS deployment groups when it says so itself: a
- * `CodeDeployHook_` name, "Hook" in its logical id, a codedeploy-hooks ready
+ * `CodeDeployHook_` name, a logical id ending in Hook (or HookFunction), a codedeploy-hooks ready
  * hook as its code, a CODEDEPLOY_HOOKS_ variable, or a codedeploy action in its
  * role. Functions that are the target of an ECS-native lifecycle hook are not.
  */
@@ -45,7 +45,8 @@ const HOOK_PREFIX = 'CodeDeployHook_';
 /** Does the function present itself as a CodeDeploy hook? */
 function looksLikeHook(t: Template, fn: FunctionInfo): boolean {
   if (staticPrefix(fn.props.FunctionName, parameters(t))?.startsWith(HOOK_PREFIX)) return true;
-  if (/hook/i.test(fn.id) || readyHookOf(fn) !== undefined) return true;
+  // `TestTrafficHook`, `PostTrafficHookFunction`; not `GithubWebhook`.
+  if (/Hook(Function)?$/.test(fn.id) || readyHookOf(fn) !== undefined) return true;
   if (Object.keys(environmentOf(fn)).some((k) => k.startsWith('CODEDEPLOY_HOOKS_'))) return true;
   return statementsFor(functionRole(t, fn), 'codedeploy:PutLifecycleEventHookExecutionStatus').length > 0;
 }

@@ -172,6 +172,16 @@ describe('CDH017 and a group without a test listener', () => {
   });
 });
 
+describe('which functions of a CodeDeploy ECS template are hooks', () => {
+  const extra = (id: string, props = '') => `${fixture('clean-ecs-codedeploy.yaml')}\n  ${id}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Timeout: 10\n${props}`;
+
+  it('are the functions that present themselves as hooks, not every function', () => {
+    expect(rules(extra('GithubWebhook'))).toEqual([]);
+    expect(rules(extra('SmokeHook'))).toEqual(['CDH001 SmokeHook', 'CDH002 SmokeHook', 'CDH009 SmokeHook']);
+    expect(rules(extra('Smoke', '      Environment:\n        Variables:\n          CODEDEPLOY_HOOKS_CHECK_ALARMS: "true"\n'))).toEqual(['CDH001 Smoke', 'CDH002 Smoke', 'CDH009 Smoke']);
+  });
+});
+
 describe('CDH009 with the ready hooks and custom hooks', () => {
   it('counts only what a custom hook sets, and the defaults of a ready hook', () => {
     const custom = edit('clean-ecs-codedeploy.yaml', ['      Handler: ecs-post-traffic.handler\n', '      Handler: index.handler\n'], ['      Timeout: 300\n', '      Timeout: 60\n']);
