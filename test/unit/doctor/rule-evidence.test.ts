@@ -257,6 +257,11 @@ describe('appspec files', () => {
     expect(findings(pipeline, undefined, 'a.json').map((f) => `${f.rule} ${f.severity}`)).toEqual(['CDH020 warning']);
   });
 
+  it("reports the shipped ECS example appspec's three placeholders, as the README says", () => {
+    const text = readFileSync(join(fixtures, '../../../examples/ecs/appspec.yaml'), 'utf8');
+    expect(findings(text, undefined, 'appspec.yaml').map((f) => `${f.rule} ${f.severity}`)).toEqual(['CDH020 error', 'CDH020 error', 'CDH020 error']);
+  });
+
   it('template rules find nothing in an appspec and appspec rules nothing in a template', () => {
     const appspecRules = new Set(['CDH018', 'CDH019', 'CDH020']);
     const broken = fixture('cdh020-appspec-placeholders.yaml');
