@@ -5,6 +5,7 @@
  * Exit codes: 0 success, 1 deployment failed or findings, 2 usage/setup error.
  */
 import { HookError } from '../errors.js';
+import { packageVersion } from '../package-version.js';
 import { CliUsageError, helpText } from './usage.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -66,8 +67,3 @@ async function runDoctor(argv: string[]): Promise<number> {
   return runDoctorCommand(argv);
 }
 
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}

@@ -36,8 +36,8 @@ Usage:
         --port, -p       port to listen on (default: 0, any free port)
         --time-scale, -t simulated seconds per real second for the deployment's waits
 
-  codedeploy-hooks doctor [TEMPLATE]
-      Lint a SAM/CloudFormation template for the usual CodeDeploy hook traps.
+  codedeploy-hooks doctor [TEMPLATE|APPSPEC] [--format text|json|sarif]
+      Lint a SAM/CloudFormation template or a Lambda/ECS appspec for the usual CodeDeploy hook traps.
 
   codedeploy-hooks explain DEPLOYMENT_ID [--json] [--region R] [--profile P] [--endpoint-url URL]
                            [--hook-function NAME]... [--log-group NAME]... [--verbose] [--report FILE.html]

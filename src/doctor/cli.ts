@@ -1,12 +1,15 @@
 /**
- * `codedeploy-hooks doctor [TEMPLATE] [--format text|json]`.
+ * `codedeploy-hooks doctor [TEMPLATE|APPSPEC] [--format text|json|sarif]`.
  * Exit codes: 0 no errors (warnings allowed), 1 at least one error,
  * 2 unreadable or invalid input, or bad arguments.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { packageVersion } from '../package-version.js';
 import { formatJson, formatText } from './format.js';
+import { RULES } from './rules/index.js';
 import { diagnose } from './run-rules.js';
+import { formatSarif } from './sarif.js';
 import { readTemplate, TemplateError } from './template-reader.js';
 
 export interface DoctorIo {
@@ -15,25 +18,29 @@ export interface DoctorIo {
   cwd: string;
 }
 
-const USAGE = `usage: codedeploy-hooks doctor [TEMPLATE] [--format text|json]
+const USAGE = `usage: codedeploy-hooks doctor [TEMPLATE|APPSPEC] [--format text|json|sarif]
 
-Checks a SAM or CloudFormation template for CodeDeploy hook traps.
+Checks a SAM or CloudFormation template, or a Lambda or ECS appspec, for CodeDeploy hook traps.
 TEMPLATE defaults to template.yaml (or template.yml, template.json) in the current directory.
-Exit code: 0 no errors, 1 errors found, 2 the template could not be read.
+--format sarif prints a SARIF 2.1.0 log for code-scanning UIs.
+Exit code: 0 no errors, 1 errors found, 2 the file could not be read.
 `;
 
-function parseArgs(argv: string[]): { file?: string; format: 'text' | 'json'; help: boolean } | string {
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+function parseArgs(argv: string[]): { file?: string; format: Format; help: boolean } | string {
   const args = argv;
   let file: string | undefined;
-  let format: 'text' | 'json' = 'text';
+  let format: Format = 'text';
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
-      if (value !== 'text' && value !== 'json') return `--format must be text or json, got ${value ?? 'nothing'}`;
-      format = value;
+      if (!FORMATS.includes(value as Format)) return `--format must be ${FORMATS.join(', ')}, got ${value ?? 'nothing'}`;
+      format = value as Format;
     } else if (arg === '--json') format = 'json';
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else if (file === undefined) file = arg;
@@ -59,7 +66,8 @@ export async function runDoctorCommand(argv: string[], io?: Partial<DoctorIo>): 
   try {
     const template = await readTemplate(resolve(cwd, file));
     const findings = diagnose({ ...template, file });
-    out(parsed.format === 'json' ? formatJson(file, findings) : formatText(file, findings));
+    if (parsed.format === 'sarif') out(formatSarif(file, findings, { rules: RULES, toolVersion: await packageVersion() }));
+    else out(parsed.format === 'json' ? formatJson(file, findings) : formatText(file, findings));
     return findings.some((f) => f.severity === 'error') ? 1 : 0;
   } catch (error) {
     if (error instanceof TemplateError) {

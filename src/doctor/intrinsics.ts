@@ -33,12 +33,29 @@ export function shape(value: unknown): string {
   if (Array.isArray(att)) return `\${${att.join('.')}}`;
   const sub = value['Fn::Sub'];
   if (typeof sub === 'string') return sub;
-  if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return substitute(sub[0], sub[1]);
   const join = value['Fn::Join'];
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
     return join[1].map(shape).join(join[0]);
   }
   return '${?}';
+}
+
+/**
+ * A `Fn::Sub` template with the variables of its map (`[text, {Var: value}]`)
+ * replaced by their shapes: `${Fn}:${Alias}` with `{Fn: !Ref App, Alias: live}`
+ * reads as `${App}:live`. Names not in the map stay (pseudo parameters, ids).
+ */
+function substitute(text: string, vars: unknown): string {
+  if (!isObj(vars)) return text;
+  return text.replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? shape(vars[name]) : whole));
+}
+
+/** The text of a `Fn::Sub` and the names its variable map defines (which are not logical ids). */
+function subParts(sub: unknown): { text?: string; vars: Obj } {
+  if (typeof sub === 'string') return { text: sub, vars: {} };
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return { text: sub[0], vars: isObj(sub[1]) ? sub[1] : {} };
+  return { vars: {} };
 }
 
 /** Logical ids that a value mentions anywhere (Ref, GetAtt, and `${Id}` inside Sub). */
@@ -49,9 +66,8 @@ export function mentionedIds(value: unknown): Set<string> {
     if (!isObj(v)) return;
     const target = refTarget(v);
     if (target) ids.add(target);
-    const sub = v['Fn::Sub'];
-    const text = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
-    if (text) for (const m of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) ids.add(m[1]!);
+    const { text, vars } = subParts(v['Fn::Sub']);
+    if (text) for (const m of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) if (!Object.hasOwn(vars, m[1]!)) ids.add(m[1]!);
     Object.values(v).forEach(walk);
   };
   walk(value);

@@ -12,9 +12,15 @@ import { ERROR_CODES, HookError } from '../errors.js';
 export type TemplateValue = unknown;
 export type Path = readonly (string | number)[];
 
-/** A parsed template and the line (1-based) of each path in it. */
+/**
+ * A parsed template, or a CodeDeploy appspec (told by its shape: a `Resources`
+ * list, or `version`/`Hooks` without `Resources`), and the line (1-based) of
+ * each path in it. Template rules find nothing in an appspec and appspec
+ * rules nothing in a template.
+ */
 export interface Template {
   file: string;
+  kind: 'template' | 'appspec';
   root: Record<string, unknown>;
   lineOf(path: Path): number;
 }
@@ -61,12 +67,17 @@ export function parseTemplate(text: string, file: string): Template {
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
     throw new TemplateError(file, 'not a template: the top level must be a mapping');
   }
-  const resources = (root as Record<string, unknown>).Resources;
-  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
-    throw new TemplateError(file, 'not a template: it has no Resources mapping');
+  const top = root as Record<string, unknown>;
+  const kind = Array.isArray(top.Resources) || (top.Resources === undefined && (Object.hasOwn(top, 'version') || Array.isArray(top.Hooks))) ? 'appspec' : 'template';
+  if (kind === 'appspec' && (Object.hasOwn(top, 'os') || Object.hasOwn(top, 'files'))) {
+    throw new TemplateError(file, 'an EC2/On-Premises appspec (it has os/files): doctor checks SAM and CloudFormation templates and Lambda and ECS appspecs');
+  }
+  if (kind === 'template' && (top.Resources === null || typeof top.Resources !== 'object' || Array.isArray(top.Resources))) {
+    throw new TemplateError(file, 'not a template: it has no Resources mapping (nor is it an appspec: no version, no Resources or Hooks list)');
   }
   return {
     file,
+    kind,
     root: root as Record<string, unknown>,
     // The nearest enclosing path that has a line wins, so a rule can point at a value it built.
     lineOf(path) {

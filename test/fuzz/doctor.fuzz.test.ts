@@ -62,6 +62,7 @@ const fixtureTrees = fixtureTexts.map((t) => parseTemplate(t, 'fixture').root);
 const RESOURCE_TYPES = [
   'AWS::Serverless::Function', 'AWS::Lambda::Function', 'AWS::Lambda::Alias', 'AWS::IAM::Role', 'AWS::IAM::Policy',
   'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy', 'AWS::CloudWatch::Alarm', 'AWS::CodeDeploy::DeploymentGroup',
+  'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentConfig', 'AWS::ECS::Service',
 ];
 /** IAM-ish and CloudFormation-ish leaves: wildcards, intrinsics, near-miss names. */
 const leaf: fc.Arbitrary<unknown> = fc.oneof(
@@ -117,7 +118,7 @@ describe('Fuzz: doctor template reader and rules', () => {
       {
         Type: fc.oneof(fc.constantFrom(...RESOURCE_TYPES), leaf),
         Properties: fc.oneof(
-          fc.dictionary(fc.constantFrom('Role', 'Policies', 'DeploymentPreference', 'AutoPublishAlias', 'FunctionName', 'Timeout', 'Dimensions', 'PolicyDocument', 'Roles', 'ManagedPolicyArns', 'AlarmConfiguration', 'ServiceRoleArn'), leaf, { maxKeys: 5 }),
+          fc.dictionary(fc.constantFrom('Role', 'Policies', 'DeploymentPreference', 'AutoPublishAlias', 'FunctionName', 'Timeout', 'Dimensions', 'PolicyDocument', 'Roles', 'ManagedPolicyArns', 'AlarmConfiguration', 'ServiceRoleArn', 'ECSServices', 'LoadBalancerInfo', 'ApplicationName', 'ComputePlatform', 'DeploymentController', 'DeploymentConfiguration', 'AssumeRolePolicyDocument', 'Handler', 'Environment'), leaf, { maxKeys: 5 }),
           leaf,
         ),
         UpdatePolicy: fc.oneof(leaf, fc.record({ CodeDeployLambdaAliasUpdate: fc.dictionary(fc.constantFrom('BeforeAllowTrafficHook', 'AfterAllowTrafficHook', 'DeploymentGroupName', 'ApplicationName'), leaf, { maxKeys: 3 }) })),
@@ -128,8 +129,14 @@ describe('Fuzz: doctor template reader and rules', () => {
       fc.anything({ maxDepth: 3 }),
       fc.record({ Resources: fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), resource, { maxKeys: 4 }), Globals: fc.anything({ maxDepth: 2 }), Parameters: fc.anything({ maxDepth: 2 }) }, { requiredKeys: ['Resources'] }),
     );
+    // Appspec-shaped trees: a Resources list and a Hooks list of near-miss entries.
+    const appspec = fc.record({
+      version: fc.oneof(fc.constant(0), leaf),
+      Resources: fc.oneof(fc.array(fc.dictionary(fc.string({ maxLength: 8 }), fc.record({ Type: fc.oneof(fc.constantFrom('AWS::Lambda::Function', 'AWS::ECS::Service'), leaf), Properties: fc.oneof(fc.dictionary(fc.constantFrom('Name', 'Alias', 'CurrentVersion', 'TargetVersion', 'TaskDefinition', 'LoadBalancerInfo', 'Aliass'), leaf, { maxKeys: 4 }), leaf) }), { maxKeys: 2 }), { maxLength: 2 }), leaf),
+      Hooks: fc.oneof(fc.array(fc.dictionary(fc.constantFrom('BeforeAllowTraffic', 'AfterAllowTraffic', 'AfterAllowTestTraffic', 'BeforeInstall', 'PreTraffic', 'Befor'), leaf, { maxKeys: 2 }), { maxLength: 3 }), leaf),
+    }, { requiredKeys: [] });
     await fc.assert(
-      fc.asyncProperty(tree, fc.boolean(), async (t, asJson) => {
+      fc.asyncProperty(fc.oneof(tree, appspec), fc.boolean(), async (t, asJson) => {
         const text = serialize(t, asJson);
         if (text !== undefined) await check(text);
       }),

@@ -24,6 +24,8 @@ const TEMPLATES = [
   'test/fixtures/templates/clean-sam-prefixed.yaml',
   'test/fixtures/templates/clean-sam-custom-role.yaml',
   'test/fixtures/templates/clean-cfn-alias.json',
+  'test/fixtures/templates/clean-ecs-codedeploy.yaml',
+  'test/fixtures/templates/clean-ecs-native.yaml',
 ];
 
 /** A broken template every tool must reject: proves the checks above are not vacuous. */

@@ -7,6 +7,7 @@
  */
 import type { Finding, Rule } from '../finding.js';
 import { asArray, isObj, mentionedIds, refTarget, shape } from '../intrinsics.js';
+import { aliasResourceText, versionText } from '../fix-texts.js';
 import { deployments, resources } from '../model.js';
 
 interface MetricSpec {
@@ -43,13 +44,13 @@ export const alarmDimensions: Rule = {
           const mentioned = new Set(Object.values(m.dimensions).flatMap((v) => [...mentionedIds(v)]));
           const otherFunction = [...mentioned].find((x) => x !== d.functionId && isObj(all[x]) && /Function$/.test(String((all[x] as { Type?: unknown }).Type)));
           if (otherFunction && !mentioned.has(d.functionId)) {
-            warn(`alarm ${id} gates the deployment of ${d.functionId} but watches ${otherFunction}`, `point its dimensions at ${d.functionId} (Resource ${d.functionId}:${d.alias ?? '<alias>'}, ExecutedVersion !GetAtt ${d.functionId}.Version.Version)`);
+            warn(`alarm ${id} gates the deployment of ${d.functionId} but watches ${otherFunction}`, `point its dimensions at ${d.functionId} (Resource ${aliasResourceText(d)}, ExecutedVersion ${versionText(d)})`);
             continue;
           }
           if (m.dimensions.ExecutedVersion === undefined) {
             warn(
               `alarm ${id} has no ExecutedVersion dimension, so during the canary it counts the old version too (or gets no data), and cannot tell whether the new version is healthy`,
-              `add dimensions Resource: !Sub \${${d.functionId}}:${d.alias ?? '<alias>'} and ExecutedVersion: !GetAtt ${d.functionId}.Version.Version`,
+              `add dimensions Resource: ${aliasResourceText(d)} and ExecutedVersion: ${versionText(d)}`,
             );
             continue;
           }
@@ -57,7 +58,7 @@ export const alarmDimensions: Rule = {
           if (resource === undefined || (d.alias !== undefined && !shape(resource).endsWith(`:${d.alias}`))) {
             warn(
               `alarm ${id} uses ExecutedVersion but its Resource dimension is ${resource === undefined ? 'missing' : `'${shape(resource)}'`}, not the alias ${d.alias ?? ''}; Lambda publishes per-version metrics only under Resource = function:alias, so the alarm never gets data`,
-              `set Resource: !Sub \${${d.functionId}}:${d.alias ?? '<alias>'}`,
+              `set Resource: ${aliasResourceText(d)}`,
             );
           }
         }

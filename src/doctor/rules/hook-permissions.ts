@@ -11,7 +11,8 @@ import { HOOK_ACTIONS, HOOK_SERVICES, hookAction, type ActionScope } from '../ho
 import { refTarget } from '../intrinsics.js';
 import { actionMatches, functionRole, resourceType, type Deployment, type FunctionInfo, type Statement } from '../model.js';
 import type { Template } from '../template-reader.js';
-import { hookFunctions } from './hook-iam.js';
+import { groupArnsText } from '../fix-texts.js';
+import { hookDeployments } from './hook-iam.js';
 
 const REPORT = 'codedeploy:PutLifecycleEventHookExecutionStatus';
 
@@ -32,11 +33,11 @@ function scopeFix(t: Template, scope: ActionScope, deployments: Deployment[]): s
     return alarms.length > 0 ? [...new Set(alarms)].map((id) => `!GetAtt ${id}.Arn`).join(', ') : "the ARN of each alarm the hook checks (!GetAtt <Alarm>.Arn)";
   }
   if (scope === 'function') {
-    const targets = [...new Set(deployments.map((d) => d.functionId))];
+    const targets = [...new Set(deployments.filter((d) => d.kind !== 'ecs').map((d) => d.functionId))];
+    if (targets.length === 0) return 'the ARNs of the functions the hook invokes (an ECS hook needs to invoke none)';
     return targets.map((id) => `!GetAtt ${id}.Arn and !Sub \${${id}.Arn}:*`).join(', ');
   }
-  const group = deployments.length === 1 ? `\${${deployments[0]!.functionId}DeploymentGroup}` : '${<Function>DeploymentGroup}';
-  return `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${ServerlessDeploymentApplication}/${group}`;
+  return `!Sub ${groupArnsText(t, deployments)}`;
 }
 
 function statementFindings(t: Template, fn: FunctionInfo, s: Statement, deployments: Deployment[]): Finding[] {
@@ -84,14 +85,8 @@ export const hookPermissions: Rule = {
   id: 'CDH011',
   title: 'Hook role grants actions no hook calls, or "*" where a resource scope works',
   check(t) {
-    const byHook = new Map<string, { fn: FunctionInfo; deployments: Deployment[] }>();
-    for (const { fn, deployment } of hookFunctions(t)) {
-      const entry = byHook.get(fn.id) ?? { fn, deployments: [] };
-      if (!entry.deployments.includes(deployment)) entry.deployments.push(deployment);
-      byHook.set(fn.id, entry);
-    }
     const out: Finding[] = [];
-    for (const { fn, deployments } of byHook.values()) {
+    for (const { fn, deployments } of hookDeployments(t)) {
       const role = functionRole(t, fn);
       if (role.external) continue;
       for (const s of role.statements) out.push(...statementFindings(t, fn, s, deployments));

@@ -1,6 +1,7 @@
 /**
  * How hooks are wired to the deployment: a hook that is itself traffic-shifted
- * (CDH004), a hook reference that points nowhere (CDH005), and a
+ * (CDH004), a hook reference that points nowhere or at the deployed function
+ * itself (CDH005), and a
  * DeploymentPreference that SAM rejects for lack of AutoPublishAlias (CDH007).
  */
 import type { Finding, Rule } from '../finding.js';
@@ -31,7 +32,7 @@ const hookTrafficShifted: Rule = {
 
 const hookMissing: Rule = {
   id: 'CDH005',
-  title: 'A hook refers to a resource that does not exist',
+  title: 'A hook refers to a resource that does not exist, or to the deployed function itself',
   check(t) {
     const out: Finding[] = [];
     const known = new Set(functions(t).map((f) => f.id));
@@ -40,6 +41,14 @@ const hookMissing: Rule = {
       for (const h of d.hooks) {
         const target = refTarget(h.value);
         const line = t.lineOf(h.path);
+        if (h.functionId !== undefined && h.functionId === d.functionId) {
+          out.push({
+            rule: 'CDH005', severity: 'error', resource: d.functionId, line,
+            message: `${h.event} hook of ${d.functionId} is ${d.functionId} itself: a function cannot validate its own deployment; CodeDeploy invokes it with a hook event it does not answer, no status is reported, and the deployment fails after the hook's hour`,
+            fix: `point ${h.event} at a separate hook function (see the ready hooks in the codedeploy-hooks README)`,
+          });
+          continue;
+        }
         if (target !== undefined) {
           const type = resourceType(t, target);
           if (type === undefined) {

@@ -44,3 +44,17 @@ describe("README's classic broken template", () => {
     expect(code).toBe(1);
   });
 });
+
+describe("README's doctor output", () => {
+  it('is what doctor prints for the command it shows', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split('## `codedeploy-hooks doctor`')[1] ?? '';
+    const block = section.match(/```console\n\$ npx codedeploy-hooks doctor (\S+)\n([\s\S]*?)```/);
+    if (!block) throw new Error('README.md: no console block with a doctor command in the doctor section');
+    const [, file, shown] = block;
+    let out = '';
+    const code = await runDoctorCommand([file!], { stdout: (s) => (out += s), stderr: () => {}, cwd: join(root, 'test/fixtures/templates') });
+    expect(out).toBe(shown);
+    expect(code).toBe(1);
+  });
+});

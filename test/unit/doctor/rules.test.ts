@@ -32,9 +32,35 @@ const FLAGGED: [file: string, rule: string, severity: 'error' | 'warning', resou
   ['cdh011-alarms-on-star.yaml', 'CDH011', 'warning', 'PostTrafficHook', /cloudwatch:DescribeAlarms on any resource/],
   ['cdh011-unused-action.yaml', 'CDH011', 'warning', 'PostTrafficHook', /codedeploy:GetDeploymentConfig, which no codedeploy-hooks code calls/],
   ['cdh011-service-wildcard.yaml', 'CDH011', 'warning', 'PostTrafficHook', /every cloudwatch action \(cloudwatch:\*\)/],
+  // Issue 15: the traps doctor missed.
+  ['cdh012-missing-alarm.yaml', 'CDH012', 'error', 'AppFunction', /names NewVersionErorrs, which is not a resource or parameter/],
+  ['cdh013-report-other-application.yaml', 'CDH013', 'error', 'PreTrafficHook', /deploymentgroup:orders-service\/orders-live', not for the deployment group that runs it \(AppFunctionDeploymentGroup\)/],
+  ['cdh014-explicit-deny.yaml', 'CDH014', 'error', 'PostTrafficHook', /explicit Deny on codedeploy:\*.*overrides its Allow of codedeploy:PutLifecycleEventHookExecutionStatus/],
+  ['cdh015-type-typo.yaml', 'CDH015', 'error', 'AppFunction', /'Canary10Percent5Minute' .*did you mean 'Canary10Percent5Minutes'/],
+  ['cdh016-hook-invokes-any-function.yaml', 'CDH016', 'warning', 'PreTrafficHook', /may invoke every function in the account/],
+  ['cdh016-codedeploy-role-any-function.yaml', 'CDH016', 'warning', 'HookInvokerRole', /lets CodeDeploy invoke every function.*function:\*/],
+  ['cdh010-hook-runtime.yaml', 'CDH010', 'error', 'PreTrafficHook', /nodejs20\.x/],
+  ['cdh005-self-hook.yaml', 'CDH005', 'error', 'AppFunction', /PreTraffic hook of AppFunction is AppFunction itself/],
+  ['cdh003-other-function.yaml', 'CDH003', 'error', 'PreTrafficHook', /may invoke '\$\{OrdersFunction\.Arn\}'.*but not AppFunction, the function it validates/],
+  // CodeDeploy ECS blue/green templates.
+  ['cdh001-ecs-limited-unprefixed.yaml', 'CDH001', 'error', 'TestTrafficHook', /role CodeDeployServiceRole only invokes functions named CodeDeployHook_\*/],
+  ['cdh002-ecs-no-report.yaml', 'CDH002', 'error', 'PostTrafficHook', /cannot call codedeploy:PutLifecycleEventHookExecutionStatus/],
+  ['cdh009-ecs-wait-longer-than-timeout.yaml', 'CDH009', 'error', 'TestTrafficHook', /waits for healthy tasks up to 60 s .*times out after 45 s/],
+  ['cdh016-ecs-broad-codedeploy-role.yaml', 'CDH016', 'warning', 'CodeDeployServiceRole', /AWSCodeDeployRoleForECS, which lets CodeDeploy invoke every function/],
+  // Appspec files.
+  ['cdh018-appspec-lambda-versions.yaml', 'CDH018', 'error', 'AppFunction', /Lambda resource AppFunction has no TargetVersion/],
+  ['cdh019-appspec-event-names.yaml', 'CDH019', 'error', 'Hooks', /'AfterAllowTestTrafic' is not an ECS lifecycle event \(did you mean 'AfterAllowTestTraffic'\?\)/],
+  ['cdh020-appspec-placeholders.yaml', 'CDH020', 'error', 'Hooks', /placeholder '<TestTrafficHookArn>'/],
+  // ECS-native service templates.
+  ['cdh012-native-missing-alarm.yaml', 'CDH012', 'error', 'Service', /names Green5xxAlarms, which is not a resource/],
+  ['cdh021-native-role-trust.yaml', 'CDH021', 'error', 'Service', /role HookFunctionRole \(the hook's own execution role\), which trusts lambda\.amazonaws\.com, not ecs\.amazonaws\.com/],
+  ['cdh022-native-stage-names.yaml', 'CDH022', 'error', 'Service', /'AfterAllowTestTraffic', which is not an ECS lifecycle stage .*POST_TEST_TRAFFIC_SHIFT/],
+  ['cdh023-native-no-invoke.yaml', 'CDH023', 'error', 'Service', /role HookInvokeRole of lifecycle hook TestTrafficHook does not allow lambda:InvokeFunction/],
+  ['cdh024-native-alarms-no-rollback.yaml', 'CDH024', 'warning', 'Service', /Rollback false/],
+  ['cdh017-no-test-route.yaml', 'CDH017', 'error', 'DeploymentGroup', /no TestTrafficRoute, so test-traffic hook TestTrafficHook has no test listener/],
 ];
 
-const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json'];
+const CLEAN = ['clean-sam-prefixed.yaml', 'clean-sam-custom-role.yaml', 'clean-cfn-alias.json', 'clean-ecs-codedeploy.yaml', 'clean-appspec-lambda.yaml', 'clean-appspec-ecs.json', 'clean-ecs-native.yaml'];
 
 describe('doctor rules', () => {
   it.each(FLAGGED)('%s is flagged with %s', async (file, rule, severity, resource, mentions) => {
