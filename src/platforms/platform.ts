@@ -4,6 +4,14 @@
  * (plain handler, middy, a durable execution) decide when each step runs;
  * the engine (engine/decide.ts) decides in between. See DESIGN.md, "One
  * engine, several platforms and adapters".
+ *
+ * The single-invocation runner (invocation-runner.ts) runs parse, resolve,
+ * decide and deliver back to back. An adapter that times them differently
+ * (a durable execution) calls the same pieces as its own steps: parse, then
+ * resolve (a context holds closures such as deploymentGroup(), so a replay
+ * resolves again rather than restoring it), decide() once per measurement
+ * with the bake kept as a BakeState (engine/bake-state.ts, plain JSON for a
+ * checkpoint), then deliver once with the final Decision.
  */
 import type { EngineInput } from '../engine/decide.js';
 import type { Decision } from '../engine/verdict.js';
