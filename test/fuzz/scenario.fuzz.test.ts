@@ -123,7 +123,7 @@ async function load(text: string): Promise<LoadError | undefined> {
   if (answer === 'timeout') throw new Error(`the scenario loader did not finish within ${PER_RUN_MS} ms on:\n${text.slice(0, 500)}`);
   if (answer.kind === 'crash') throw new Error(`parseScenario threw ${answer.name}: ${answer.message}\n--- input ---\n${text.slice(0, 500)}`);
   if (answer.kind === 'scenario') {
-    expect(['Lambda', 'ECS']).toContain(answer.platform);
+    expect(['Lambda', 'ECS', 'ECS-native']).toContain(answer.platform);
     return undefined;
   }
   if (answer.kind !== 'expected-error') throw new Error(`unexpected answer ${answer.kind}`);
