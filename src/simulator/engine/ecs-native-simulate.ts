@@ -14,8 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
 import type { Scenario, ScenarioHook } from '../scenario/types.js';
 import type { EcsLifecycleHook, World } from '../state/index.js';
-import { realClock } from '../clock/clock.js';
-import { warpGlobals } from '../clock/warp.js';
 import { startEmulator } from '../emulator/index.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { startTaskServer, versionInvoke, type AppHandler } from './app-versions.js';
@@ -30,6 +28,7 @@ import type { SimulationResult } from './result.js';
 import { createLoadBalancing, type EcsResources } from './setup-world.js';
 import type { SimulateOptions } from './simulate.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
+import { enterSimulatedTime } from './simulated-time.js';
 import { TargetHealth } from './target-health.js';
 
 export async function simulateEcsNative(scenario: Scenario, opts: SimulateOptions, app: AppHandler, timeScale: number, world: World): Promise<SimulationResult> {
@@ -60,13 +59,7 @@ export async function simulateEcsNative(scenario: Scenario, opts: SimulateOption
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
     // The whole world on the run's simulated clock, as for CodeDeploy deployments (simulate.ts).
-    world.useClock(run.clock);
-    const unwarp = warpGlobals(run.clock);
-    cleanups.push(() => {
-      unwarp();
-      run.clock.dispose();
-      world.useClock(realClock);
-    });
+    cleanups.push(enterSimulatedTime(world, run.clock));
     const deployment = createServiceDeployment(world, scenario, res);
     run.deploymentId = deployment.serviceDeploymentArn;
     const player = new StagePlayer(run, net, res, app, deployment, handlers, emulator.url);

@@ -10,8 +10,7 @@ import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
 import { recordRollbackDeployment, stopRollsBack } from '../state/codedeploy-rollback.js';
-import { realClock } from '../clock/clock.js';
-import { warpGlobals } from '../clock/warp.js';
+import { assertNoSimulationRunning } from '../clock/warp.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { attachAppSpec } from './appspec.js';
@@ -24,6 +23,7 @@ import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
 import { seededRandom } from './random.js';
 import type { SimulationResult } from './result.js';
+import { enterSimulatedTime } from './simulated-time.js';
 import { setupWorld } from './setup-world.js';
 import type { TimelineListener } from './timeline.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
@@ -57,6 +57,12 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const timeScale = opts.timeScale ?? scenario.deployment.timeScale;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
 
+  // The hooks' time globals are the process's: one simulation at a time, refused before anything is set up.
+  try {
+    assertNoSimulationRunning();
+  } catch (err) {
+    throw new SimulatorSetupError((err as Error).message);
+  }
   // Fail fast on missing modules, before any port is opened.
   const runModuleHooks = opts.runModuleHooks ?? true;
   for (const hook of scenario.hooks) if (runModuleHooks && hook.module && !existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
@@ -115,13 +121,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     });
     // From here on the whole world runs on the run's simulated clock: the services' timestamps and
     // timers, and (warped globals) the hooks' and the application's Date, timers and timeouts.
-    world.useClock(run.clock);
-    const unwarp = warpGlobals(run.clock);
-    cleanups.push(() => {
-      unwarp();
-      run.clock.dispose();
-      world.useClock(realClock);
-    });
+    cleanups.push(enterSimulatedTime(world, run.clock));
     // The world's clock when the run's clock starts: maps metric timestamps onto simulated time.
     const worldStart = world.now();
 
