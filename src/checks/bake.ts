@@ -15,7 +15,6 @@ import { commonFields } from './cw-common.js';
 import { show } from '../util/show.js';
 import { validOutcome } from '../engine/outcome.js';
 import { formatDuration, requirePositive, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys } from './common.js';
-import { DEFAULT_LIMITS, countMeasurement, emptyTally, tallySummary } from './bake-limits.js';
 
 export interface BakeOptions extends CommonCheckOptions {
   /** Checks run (in parallel) at each measurement. */
@@ -79,9 +78,9 @@ export function bake(options: BakeOptions): Check {
   if (options.count !== undefined) requirePositive(options.count, `${field}.count`, { integer: true });
   const initialDelayMs = options.initialDelayMs ?? 0;
   requirePositive(initialDelayMs, `${field}.initialDelayMs`, { allowZero: true });
-  const failureLimit = limit(options.failureLimit, DEFAULT_LIMITS.failureLimit, `${field}.failureLimit`);
-  const consecutiveErrorLimit = limit(options.consecutiveErrorLimit, DEFAULT_LIMITS.consecutiveErrorLimit, `${field}.consecutiveErrorLimit`);
-  const inconclusiveLimit = limit(options.inconclusiveLimit, DEFAULT_LIMITS.inconclusiveLimit, `${field}.inconclusiveLimit`);
+  const failureLimit = limit(options.failureLimit, 0, `${field}.failureLimit`);
+  const consecutiveErrorLimit = limit(options.consecutiveErrorLimit, 4, `${field}.consecutiveErrorLimit`);
+  const inconclusiveLimit = limit(options.inconclusiveLimit, 0, `${field}.inconclusiveLimit`);
   const margin = options.deadlineMarginMs ?? 1000;
   requirePositive(margin, `${field}.deadlineMarginMs`, { allowZero: true });
   const keep = options.maxRecordedMeasurements ?? 20;
@@ -94,8 +93,8 @@ export function bake(options: BakeOptions): Check {
       const bakeStart = Date.now();
       const endBy = ctx.deadline - margin;
       const recorded: Measurement[] = [];
-      const tally = emptyTally();
-      const { counts } = tally;
+      const counts = { total: 0, passed: 0, failed: 0, error: 0, inconclusive: 0 };
+      let consecutiveErrors = 0;
       let truncated = false;
       const details = () => ({
         counts: { ...counts },
@@ -134,16 +133,34 @@ export function bake(options: BakeOptions): Check {
         }
         const m = await measure(ctx, options.checks, index, endBy);
         lastDuration = m.durationMs;
+        counts.total++;
+        counts[m.state]++;
         recorded.push(m);
         if (recorded.length > keep) recorded.shift();
+        consecutiveErrors = m.state === 'error' ? consecutiveErrors + 1 : 0;
 
         const where = `measurement ${index}`;
         const why = m.checks
           .filter((c) => c.enforced && c.state === m.state)
           .map((c) => `${c.name}: ${c.reason}`)
           .join('; ');
-        const decided = countMeasurement(tally, index, m.state, why, { failureLimit, consecutiveErrorLimit, inconclusiveLimit });
-        if (decided) return { ...decided, details: details() };
+        if (m.state === 'failed' && failureLimit >= 0 && counts.failed > failureLimit) {
+          return { state: 'failed', reason: `${where} failed (${counts.failed} failed > failureLimit ${failureLimit}): ${why}`, details: details() };
+        }
+        if (m.state === 'error' && consecutiveErrorLimit >= 0 && consecutiveErrors > consecutiveErrorLimit) {
+          return {
+            state: 'error',
+            reason: `${consecutiveErrors} consecutive measurements errored (> consecutiveErrorLimit ${consecutiveErrorLimit}); last: ${why}`,
+            details: details(),
+          };
+        }
+        if (m.state === 'inconclusive' && inconclusiveLimit >= 0 && counts.inconclusive > inconclusiveLimit) {
+          return {
+            state: 'inconclusive',
+            reason: `${where} inconclusive (${counts.inconclusive} inconclusive > inconclusiveLimit ${inconclusiveLimit}): ${why}`,
+            details: details(),
+          };
+        }
         if (ctx.signal.aborted) return stoppedBy(`after ${where}: ${abortReason(ctx.signal)}`);
 
         if (options.count !== undefined && index >= options.count) break;
@@ -161,7 +178,9 @@ export function bake(options: BakeOptions): Check {
         }
       }
 
-      const summary = tallySummary(tally);
+      const summary =
+        `${counts.total} measurement${counts.total === 1 ? '' : 's'}: ${counts.passed} passed, ${counts.failed} failed, ` +
+        `${counts.error} errored, ${counts.inconclusive} inconclusive`;
       if (truncated) {
         // Fewer measurements than planned: the unwatched rest could have failed, so this is no pass.
         const ran = `ran ${formatDuration(Date.now() - bakeStart)} of the ${formatDuration(plan.spanMs)} planned and took ${counts.total} of ${plan.measurements} planned measurements`;
