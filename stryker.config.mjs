@@ -14,6 +14,7 @@ export default {
     'src/define-hook.ts',
     'src/middy/index.ts',
     'src/engine/*.ts',
+    'src/platforms/codedeploy.ts',
     'src/aws-call.ts',
     'src/settings.ts',
     'src/verdict-log.ts',
