@@ -14,6 +14,7 @@ import type { Check, CheckContext, CheckOutcome, CheckState } from '../types.js'
 import { commonFields } from './cw-common.js';
 import { show } from '../util/show.js';
 import { validOutcome } from '../engine/outcome.js';
+import { limitReason, plannedMeasurements, reasonsOf, summaryOf, worstState } from '../engine/bake-state.js';
 import { formatDuration, requirePositive, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys } from './common.js';
 
 export interface BakeOptions extends CommonCheckOptions {
@@ -46,8 +47,6 @@ interface Measurement {
   state: CheckState;
   checks: { name: string; state: CheckState; reason: string; enforced: boolean; details?: Record<string, unknown> }[];
 }
-
-const SEVERITY: Record<CheckState, number> = { passed: 0, inconclusive: 1, error: 2, failed: 3 };
 
 function limit(value: number | undefined, fallback: number, field: string): number {
   const v = value ?? fallback;
@@ -86,6 +85,7 @@ export function bake(options: BakeOptions): Check {
   const keep = options.maxRecordedMeasurements ?? 20;
   requirePositive(keep, `${field}.maxRecordedMeasurements`, { integer: true });
   const plan = planOf(options.intervalMs, options.count, options.durationMs, initialDelayMs);
+  const limits = { failureLimit, consecutiveErrorLimit, inconclusiveLimit };
 
   return {
     ...base,
@@ -99,7 +99,7 @@ export function bake(options: BakeOptions): Check {
       const details = () => ({
         counts: { ...counts },
         planned: { count: options.count ?? null, durationMs: options.durationMs ?? null, intervalMs: options.intervalMs, measurements: plan.measurements, spanMs: plan.spanMs },
-        limits: { failureLimit, consecutiveErrorLimit, inconclusiveLimit },
+        limits: { ...limits },
         endedAtDeadline: truncated,
         ranMs: Date.now() - bakeStart,
         measurements: recorded,
@@ -139,29 +139,9 @@ export function bake(options: BakeOptions): Check {
         if (recorded.length > keep) recorded.shift();
         consecutiveErrors = m.state === 'error' ? consecutiveErrors + 1 : 0;
 
-        const where = `measurement ${index}`;
-        const why = m.checks
-          .filter((c) => c.enforced && c.state === m.state)
-          .map((c) => `${c.name}: ${c.reason}`)
-          .join('; ');
-        if (m.state === 'failed' && failureLimit >= 0 && counts.failed > failureLimit) {
-          return { state: 'failed', reason: `${where} failed (${counts.failed} failed > failureLimit ${failureLimit}): ${why}`, details: details() };
-        }
-        if (m.state === 'error' && consecutiveErrorLimit >= 0 && consecutiveErrors > consecutiveErrorLimit) {
-          return {
-            state: 'error',
-            reason: `${consecutiveErrors} consecutive measurements errored (> consecutiveErrorLimit ${consecutiveErrorLimit}); last: ${why}`,
-            details: details(),
-          };
-        }
-        if (m.state === 'inconclusive' && inconclusiveLimit >= 0 && counts.inconclusive > inconclusiveLimit) {
-          return {
-            state: 'inconclusive',
-            reason: `${where} inconclusive (${counts.inconclusive} inconclusive > inconclusiveLimit ${inconclusiveLimit}): ${why}`,
-            details: details(),
-          };
-        }
-        if (ctx.signal.aborted) return stoppedBy(`after ${where}: ${abortReason(ctx.signal)}`);
+        const breach = limitReason(m.state, counts, consecutiveErrors, limits, `measurement ${index}`, reasonsOf(m.checks, m.state));
+        if (breach) return { state: m.state, reason: breach, details: details() };
+        if (ctx.signal.aborted) return stoppedBy(`after measurement ${index}: ${abortReason(ctx.signal)}`);
 
         if (options.count !== undefined && index >= options.count) break;
         const nextAt = startedAt + options.intervalMs;
@@ -174,13 +154,11 @@ export function bake(options: BakeOptions): Check {
         try {
           await sleep(nextAt - Date.now(), ctx.signal);
         } catch {
-          return stoppedBy(`after ${where}: ${abortReason(ctx.signal)}`);
+          return stoppedBy(`after measurement ${index}: ${abortReason(ctx.signal)}`);
         }
       }
 
-      const summary =
-        `${counts.total} measurement${counts.total === 1 ? '' : 's'}: ${counts.passed} passed, ${counts.failed} failed, ` +
-        `${counts.error} errored, ${counts.inconclusive} inconclusive`;
+      const summary = summaryOf(counts);
       if (truncated) {
         // Fewer measurements than planned: the unwatched rest could have failed, so this is no pass.
         const ran = `ran ${formatDuration(Date.now() - bakeStart)} of the ${formatDuration(plan.spanMs)} planned and took ${counts.total} of ${plan.measurements} planned measurements`;
@@ -204,8 +182,7 @@ export function bake(options: BakeOptions): Check {
  * how long from the bake's start to the start of the last one.
  */
 function planOf(intervalMs: number, count: number | undefined, durationMs: number | undefined, initialDelayMs: number): { measurements: number; spanMs: number } {
-  const byDuration = durationMs !== undefined ? Math.floor(durationMs / intervalMs) + 1 : Infinity;
-  const measurements = Math.min(count ?? Infinity, byDuration);
+  const measurements = plannedMeasurements({ intervalMs, count, durationMs });
   return { measurements, spanMs: initialDelayMs + (measurements - 1) * intervalMs };
 }
 
@@ -213,9 +190,7 @@ function planOf(intervalMs: number, count: number | undefined, durationMs: numbe
 async function measure(ctx: CheckContext, checks: Check[], index: number, endBy: number): Promise<Measurement> {
   const started = Date.now();
   const results = await Promise.all(checks.map((check) => runChild(ctx, check, endBy)));
-  const enforced = results.filter((r) => r.enforced);
-  const state = enforced.reduce<CheckState>((worst, r) => (SEVERITY[r.state] > SEVERITY[worst] ? r.state : worst), 'passed');
-  return { index, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, state, checks: results };
+  return { index, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, state: worstState(results), checks: results };
 }
 
 async function runChild(ctx: CheckContext, check: Check, endBy: number): Promise<Measurement['checks'][number]> {
