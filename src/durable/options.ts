@@ -68,15 +68,14 @@ export function validateDurableOptions(given: DurableHookOptions): ValidDurableO
   if (typeof given !== 'object' || given === null) throw new OptionsError('options', 'must be an object with `checks`, `bake` or both');
   const { bake, hourReserveMs = DEFAULT_HOUR_RESERVE_MS, ...hook } = given;
   if (hook.checks === undefined && bake === undefined) throw new OptionsError('options', 'give `checks`, `bake` or both: a durable hook with nothing to check does not pass');
-  // The plain hook's rules for everything else; `checks` stands in for the bake's when only a bake is given.
-  validateHookOptions({ ...hook, checks: hook.checks ?? (bake as DurableBakeOptions | undefined)?.checks });
   requirePositive(hourReserveMs, 'hourReserveMs', { integer: true });
   if (hourReserveMs < MIN_HOUR_RESERVE_MS || hourReserveMs >= HOOK_HOUR_MS) {
     throw new OptionsError('hourReserveMs', `must be from ${MIN_HOUR_RESERVE_MS} to less than ${HOOK_HOUR_MS} (CodeDeploy's hour), got ${hourReserveMs}`);
   }
-  const valid: ValidDurableOptions = { hook, hourReserveMs };
-  if (bake === undefined) return valid;
-  valid.bake = durableBake(bake);
+  const valid: ValidDurableOptions = { hook, hourReserveMs, ...(bake !== undefined ? { bake: durableBake(bake) } : {}) };
+  // The plain hook's rules for everything else; the bake's checks stand in when only a bake is given.
+  validateHookOptions({ ...hook, checks: hook.checks ?? valid.bake?.checks });
+  if (valid.bake === undefined) return valid;
   const available = HOOK_HOUR_MS - hourReserveMs - REPORT_WINDOW_MS;
   const span = plannedSpanMs(valid.bake);
   if (span > available) {
