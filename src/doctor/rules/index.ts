@@ -6,6 +6,7 @@ import { hookCannotReport, hookNotInvocable, invokeNotQualified } from './hook-i
 import { hookPermissions } from './hook-permissions.js';
 import { hookMissing, hookTrafficShifted, preferenceWithoutAlias } from './hook-wiring.js';
 import { misspelledKeys } from './misspelled-keys.js';
+import { DURABLE_RULES } from './durable.js';
 
 export const RULES: readonly Rule[] = [
   hookNotInvocable,
@@ -19,4 +20,5 @@ export const RULES: readonly Rule[] = [
   hookTimeout,
   deprecatedRuntime,
   hookPermissions,
+  ...DURABLE_RULES,
 ];
