@@ -11,9 +11,10 @@ import { httpApiEvent, isWebResult, versionInvoke, type AppHandler } from './app
 import type { DeploymentRun } from './deployment-run.js';
 import { seededRandom } from './random.js';
 import type { SendRequest } from './traffic-generator.js';
+import type { TrafficRoute } from './simulated-traffic.js';
 
 export interface LambdaPlatform {
-  sendRequest: SendRequest;
+  traffic: TrafficRoute;
   run(routing: TrafficRoutingConfig): Promise<void>;
   rollback(): void;
   /** Where traffic is at the end, for the summary. */
@@ -61,6 +62,22 @@ export function aliasRequests(world: World, scenario: Scenario): SendRequest {
   };
 }
 
+/** Production traffic to the alias: its weights, and the AWS/Lambda metrics of alias invocations. */
+export function aliasRoute(world: World, scenario: Scenario): TrafficRoute {
+  const { functionName, alias } = scenario.lambda!;
+  return {
+    shares: () => {
+      const a = world.lambda.getAlias(functionName, alias);
+      const extra = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {}).map(([version, share]) => ({ version, share }));
+      return [{ version: a.FunctionVersion, share: 1 - extra.reduce((n, e) => n + e.share, 0) }, ...extra];
+    },
+    record: (slice, timestamp) =>
+      world.lambda.recordInvocations({ functionName, version: slice.version, qualifier: alias, alias, count: slice.total, errors: slice.threw, durationMs: slice.latencyMs, timestamp }),
+    // As a caller sees it: a function error, or a 5xx the function returned.
+    failed: (slice) => slice.threw + (slice.byClass[5] ?? 0),
+  };
+}
+
 export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
   const scenario = run.scenario;
   const { functionName, alias } = scenario.lambda!;
@@ -76,7 +93,7 @@ export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
   };
 
   return {
-    sendRequest: aliasRequests(world, scenario),
+    traffic: aliasRoute(world, scenario),
     run: async (routing) => {
       await run.hookEvent('BeforeAllowTraffic');
       await run.plainEvent('AllowTraffic', () => run.shiftTraffic(routing, (w) => setWeight(w)));
