@@ -7,6 +7,7 @@
  *   API calls        bench/api-calls.ts  (alarms 1 -> 250, queries 1 -> 1000)
  *   simulator        bench/simulator.ts  (each built-in scenario, whole set)
  *   bundles          bench/bundle.ts     (size, cold import vs hand-written hook)
+ *   durable bake     bench/durable.ts    (a bake minute: durable execution vs one plain invocation)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -75,6 +76,19 @@ console.log(`codedeploy-hooks bench — ${results.at} — node ${process.version
   section(
     `Simulator wall time per built-in scenario (${sim.scenarios.length} scenarios, run one after another)`,
     sim.scenarios.length === 0 ? 'no built-in scenarios found in src/simulator/scenarios' : table(['scenario', 'wall time', 'result', 'as expected', 'simulated', 'time scale', 'note'], rows),
+  );
+}
+
+{
+  const { benchDurable } = await import('./durable.js');
+  const d = await benchDurable();
+  results.durable = d;
+  section(
+    `Durable bake: one bake minute (measured: ${d.measurements} measurements ${d.intervalMs} ms apart, instant check, stub clients; scaled to one measurement a minute)`,
+    table(['path', 'invocations per bake minute', 'billed compute per bake minute', 'measured'], [
+      ['durable (codedeploy-hooks/durable)', `${d.perBakeMinute.durableInvocations}`, `${d.perBakeMinute.durableComputeMs} ms`, `${d.durable.invocations} invocations, ${d.durable.computeMs} ms compute in ${d.durable.wallMs} ms wall`],
+      ['plain (defineHook + bake)', `${fixed(60_000 / ((d.measurements - 1) * d.intervalMs), 2)} (one per bake)`, `${d.perBakeMinute.plainComputeMs} ms`, `1 invocation, ${d.plain.computeMs} ms`],
+    ]),
   );
 }
 
