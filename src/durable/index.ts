@@ -10,3 +10,6 @@ export { durableExecutionName } from './execution-name.js';
 export { DURABLE_TARGET_ENV } from './target.js';
 export { DEFAULT_HOUR_RESERVE_MS, HOOK_HOUR_MS, REPORT_WINDOW_MS } from './options.js';
 export type { DurableBakeOptions, DurableHookOptions } from './options.js';
+// Durable hooks in `codedeploy-hooks simulate`: the starter and a simulated durable service in one scenario hook.
+export { simulatedDurableHook } from '../simulator/engine/durable-hook.js';
+export type { SimulatedDurableHookOptions } from '../simulator/engine/durable-hook.js';
