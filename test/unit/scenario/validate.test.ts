@@ -155,7 +155,7 @@ describe('parseScenario: errors name the file, the path and what was expected', 
 });
 
 describe('loadScenario', () => {
-  it('knows the six built-in scenarios and every one validates', () => {
+  it('knows the built-in scenarios and every one validates', () => {
     const names = builtinScenarioNames();
     expect(names).toEqual([
       'ecs-bluegreen-broken-green',
@@ -164,6 +164,7 @@ describe('loadScenario', () => {
       'lambda-alarm-during-canary',
       'lambda-canary-broken-version',
       'lambda-canary-healthy',
+      'lambda-durable-bake-regression',
     ]);
     for (const name of names) {
       const s = loadScenario(name);
