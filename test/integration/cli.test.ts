@@ -163,6 +163,7 @@ describe.concurrent('codedeploy-hooks simulate', () => {
       'lambda-alarm-during-canary',
       'lambda-canary-broken-version',
       'lambda-canary-healthy',
+      'lambda-durable-bake-regression',
     ]);
   });
 });
