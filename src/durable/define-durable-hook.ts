@@ -32,6 +32,7 @@ import { holdEventLoopUntil } from '../util/keep-alive.js';
 import { stdoutSink, writeLine } from '../verdict-log.js';
 import type { CheckResult, CodeDeployHookEvent, HookContext, HookOptions, HookVerdict } from '../types.js';
 import { jsonSafe, restoreResolution, snapshotResolution } from './checkpoint-data.js';
+import { parseOrLog } from './parse-event.js';
 import type { ResolutionSnapshot } from './checkpoint-data.js';
 import { HOOK_HOUR_MS, REPORT_WINDOW_MS, plannedSpanMs, validateDurableOptions } from './options.js';
 import type { DurableBake, DurableHookOptions } from './options.js';
@@ -126,15 +127,8 @@ export function createDurableHookHandler(given: DurableHookOptions, internals: D
   }
 
   return async function durableHook(raw: unknown, dctx: DurableContext): Promise<HookVerdict> {
-    // Pure: the same on every replay. A malformed event has no ids to report to: it fails the execution loudly.
-    let event: CodeDeployHookEvent;
-    try {
-      event = platform.parse(raw);
-    } catch (error) {
-      const { name, message } = describeError(error);
-      writeLine(sink, { level: 'ERROR', message, error: name, timestamp: new Date().toISOString(), reported: false });
-      throw error;
-    }
+    // Pure, so the same on every replay.
+    const event = parseOrLog(platform.parse, raw, sink);
 
     const start = await dctx.step('start', async (): Promise<Start> => {
       const startedAt = Date.now();

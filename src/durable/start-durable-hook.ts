@@ -21,6 +21,7 @@ import { stdoutSink, writeLine } from '../verdict-log.js';
 import type { LogSink } from '../verdict-log.js';
 import type { HookClients, HookVerdict, LambdaContextLike } from '../types.js';
 import { durableExecutionName } from './execution-name.js';
+import { parseOrLog } from './parse-event.js';
 import { DURABLE_TARGET_ENV, durableTargetProblem } from './target.js';
 
 export interface StartDurableHookOptions {
@@ -58,15 +59,7 @@ export function startDurableHook(options: StartDurableHookOptions = {}): (event:
 
   return async (raw, lambdaContext) => {
     const startedAt = Date.now();
-    // A malformed event has no ids to report to: logged and rethrown, as by defineHook.
-    let event;
-    try {
-      event = platform.parse(raw);
-    } catch (error) {
-      const { name, message } = describeError(error);
-      writeLine(sink, { level: 'ERROR', message, error: name, timestamp: new Date(startedAt).toISOString(), reported: false });
-      throw error;
-    }
+    const event = parseOrLog(platform.parse, raw, sink);
     const lambdaEnd = startedAt + remainingTime(lambdaContext, options.maxDurationMs ?? DEFAULTS.maxDurationMs);
     const target = options.target ?? process.env[DURABLE_TARGET_ENV];
     const executionName = durableExecutionName(event.LifecycleEventHookExecutionId);
