@@ -8,6 +8,7 @@
  *   simulator        bench/simulator.ts  (each built-in scenario, whole set)
  *   time scales      bench/time-scale.ts (one scenario at 10x, 100x, 1000x: wall time, same result)
  *   bundles          bench/bundle.ts     (size, cold import vs hand-written hook)
+ *   durable bake     bench/durable.ts    (a bake minute: durable execution vs one plain invocation)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -89,6 +90,19 @@ console.log(`codedeploy-hooks bench — ${results.at} — node ${process.version
       ['scenario', 'time scale', 'wall time', 'simulated', 'result', 'same result as at the first scale'],
       rows.map((r) => [r.scenario, `${r.timeScale}x`, `${r.wallMs} ms`, `${r.simulatedSeconds} s`, r.status, r.sameAsFirst ? 'yes' : 'NO']),
     ),
+  );
+}
+
+{
+  const { benchDurable } = await import('./durable.js');
+  const d = await benchDurable();
+  results.durable = d;
+  section(
+    `Durable bake: one bake minute (measured: ${d.measurements} measurements ${d.intervalMs} ms apart, instant check, stub clients; scaled to one measurement a minute)`,
+    table(['path', 'invocations per bake minute', 'billed compute per bake minute', 'measured'], [
+      ['durable (codedeploy-hooks/durable)', `${d.perBakeMinute.durableInvocations}`, `${d.perBakeMinute.durableComputeMs} ms`, `${d.durable.invocations} invocations, ${d.durable.computeMs} ms compute in ${d.durable.wallMs} ms wall`],
+      ['plain (defineHook + bake)', `${fixed(60_000 / ((d.measurements - 1) * d.intervalMs), 2)} (one per bake)`, `${d.perBakeMinute.plainComputeMs} ms`, `1 invocation, ${d.plain.computeMs} ms`],
+    ]),
   );
 }
 

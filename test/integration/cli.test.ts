@@ -166,6 +166,7 @@ describe.concurrent('codedeploy-hooks simulate', () => {
       'lambda-alarm-during-canary',
       'lambda-canary-broken-version',
       'lambda-canary-healthy',
+      'lambda-durable-bake-regression',
     ]);
   });
 });

@@ -14,6 +14,7 @@ import { invokeAnyFunction } from './invoke-scope.js';
 import { hookMissing, hookTrafficShifted, preferenceWithoutAlias } from './hook-wiring.js';
 import { misspelledKeys } from './misspelled-keys.js';
 import { reportScope } from './report-scope.js';
+import { DURABLE_RULES } from './durable.js';
 
 export const RULES: readonly Rule[] = [
   hookNotInvocable,
@@ -35,4 +36,5 @@ export const RULES: readonly Rule[] = [
   ecsTestRoute,
   appspecResources, appspecHooks, appspecPlaceholders,
   nativeHookRoleTrust, nativeHookStages, nativeHookInvoke, nativeAlarms,
+  ...DURABLE_RULES,
 ];

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diagnose, parseTemplate, readTemplate, RULES, type Finding } from '../../../src/doctor/index.js';
+import { DURABLE_FLAGGED } from './durable-fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = join(root, 'test/fixtures/templates');
@@ -83,7 +84,7 @@ describe('doctor rules', () => {
   });
 
   it('has a must-flag fixture for every rule, and a fixture file for every entry', () => {
-    const covered = new Set(FLAGGED.map(([, rule]) => rule));
+    const covered = new Set([...FLAGGED, ...DURABLE_FLAGGED].map(([, rule]) => rule));
     expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
     const onDisk = readdirSync(fixtures).filter((f) => /^(cdh|clean)/.test(f)).sort();
     expect(onDisk).toEqual([...FLAGGED.map(([f]) => f), ...CLEAN].sort());

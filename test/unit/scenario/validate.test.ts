@@ -169,6 +169,7 @@ describe('loadScenario', () => {
       'lambda-alarm-during-canary',
       'lambda-canary-broken-version',
       'lambda-canary-healthy',
+      'lambda-durable-bake-regression',
     ]);
     for (const name of names) {
       const s = loadScenario(name);
