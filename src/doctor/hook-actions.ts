@@ -15,16 +15,23 @@ export const HOOK_ACTIONS: Readonly<Record<string, ActionScope>> = {
   'codedeploy:GetDeploymentTarget': 'deployment-group',
   'codedeploy:GetDeploymentGroup': 'deployment-group',
   'lambda:InvokeFunction': 'function',
+  // A durable hook (codedeploy-hooks/durable) checkpoints its own execution.
+  'lambda:CheckpointDurableExecution': 'function',
+  'lambda:GetDurableExecutionState': 'function',
   'cloudwatch:DescribeAlarms': 'alarm',
   'cloudwatch:DescribeAlarmHistory': 'alarm',
   'cloudwatch:GetMetricData': 'none',
   'elasticloadbalancing:DescribeListeners': 'none',
   'elasticloadbalancing:DescribeLoadBalancers': 'none',
   'elasticloadbalancing:DescribeTargetGroups': 'none',
+  // ECS-native hooks read their service deployment (scoped to the service's ARNs in the examples, not by this catalogue).
+  'ecs:DescribeServiceDeployments': 'none',
+  'ecs:DescribeServiceRevisions': 'none',
+  'ecs:DescribeServices': 'none',
 };
 
 /** The services codedeploy-hooks talks to: an action of theirs outside HOOK_ACTIONS is one no built-in code calls. */
-export const HOOK_SERVICES: readonly string[] = ['codedeploy', 'lambda', 'cloudwatch', 'elasticloadbalancing'];
+export const HOOK_SERVICES: readonly string[] = ['codedeploy', 'lambda', 'cloudwatch', 'elasticloadbalancing', 'ecs'];
 
 /** The catalogue entry for an action, matched case-insensitively as IAM does. */
 export function hookAction(action: string): string | undefined {
