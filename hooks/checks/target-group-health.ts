@@ -1,7 +1,9 @@
 /**
  * A check on the ALB metrics of the target group serving the new task set:
- * fails when it answers more 5xx per minute than allowed or reports unhealthy
- * hosts. The target group's CloudWatch dimensions need its ARN, so the check
+ * fails when it reports unhealthy hosts or, with a limit set, answers more
+ * 5xx per minute than allowed (an absolute count, so off by default: any
+ * background error rate trips it at enough traffic; the relative comparison
+ * of green with blue judges error rates). The target group's CloudWatch dimensions need its ARN, so the check
  * looks it up (DescribeTargetGroups) when it runs, then defers to metric().
  */
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -12,15 +14,15 @@ import { DEFAULT_CHECK_CLIENT_CONFIG } from '../../src/clients.js';
 import { loadBalancerDimension, targetGroupDimension } from '../../src/checks/compare-versions.js';
 
 export interface TargetGroupHealthOptions {
-  /** Fail when a minute has more target 5xx than this. */
-  max5xxPerMinute: number;
+  /** Fail when a minute has more target 5xx than this. @default no limit */
+  max5xxPerMinute?: number;
   /** Fail when the unhealthy host count exceeds this. */
   maxUnhealthyHosts: number;
   /** Window ending now, in ms. */
   lookbackMs: number;
 }
 
-const NAME = 'green target group 5xx and health';
+const NAME = 'green target group health';
 
 export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
   return {
@@ -47,14 +49,15 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
         { Name: 'TargetGroup', Value: targetGroupDimension(arn) },
         { Name: 'LoadBalancer', Value: loadBalancerDimension(lbArn) },
       ];
+      const limit5xx = options.max5xxPerMinute;
       const check = metric({
         name: NAME,
         queries: [
-          { Id: 'target5xx', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: dimensions }, Stat: 'Sum' } },
+          ...(limit5xx !== undefined ? [{ Id: 'target5xx', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: dimensions }, Stat: 'Sum' } }] : []),
           { Id: 'unhealthy', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Dimensions: dimensions }, Stat: 'Maximum' } },
         ],
         failWhen: [
-          { id: 'target5xx', stat: 'max', op: '>', threshold: options.max5xxPerMinute },
+          ...(limit5xx !== undefined ? [{ id: 'target5xx', stat: 'max' as const, op: '>' as const, threshold: limit5xx }] : []),
           { id: 'unhealthy', stat: 'max', op: '>', threshold: options.maxUnhealthyHosts },
         ],
         lookbackMs: options.lookbackMs,
