@@ -13,6 +13,7 @@ import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner
 import type { HookRunResult } from './result.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
+import { ScheduleRunner, type ScheduledFunction } from './schedules.js';
 
 /** Why a deployment ended early; thrown (or used as an abort reason) to unwind the lifecycle. */
 export class DeploymentFailure extends Error {
@@ -37,6 +38,8 @@ export interface RunOptions {
   vars: Partial<Record<PlaceholderName, string>>;
   onEvent?: TimelineListener;
   captureHookOutput: boolean;
+  /** Scheduled functions invoked while AllowTraffic shifts traffic (the canary analyzer). */
+  schedules?: ScheduledFunction[];
 }
 
 export class DeploymentRun {
@@ -170,6 +173,16 @@ export class DeploymentRun {
 
   /** AllowTraffic's shifts: applies each step of the configuration at its (scaled) time. */
   async shiftTraffic(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
+    const schedules = new ScheduleRunner(this, this.opts.schedules ?? []);
+    schedules.start();
+    try {
+      await this.applySteps(routing, apply);
+    } finally {
+      await schedules.stop();
+    }
+  }
+
+  private async applySteps(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
     const started = this.clock.simSeconds();
     for (const step of trafficPlan(routing)) {
       const wait = step.atSeconds - (this.clock.simSeconds() - started);

@@ -11,7 +11,7 @@ import type { DeploymentRun } from './deployment-run.js';
 import { httpGet, ListenerProxy } from './load-balancer.js';
 import { seededRandom } from './random.js';
 import type { EcsResources } from './setup-world.js';
-import type { SendRequest } from './traffic-generator.js';
+import { trafficPaths, type SendRequest } from './traffic-generator.js';
 import { SimulatorSetupError } from './module-loader.js';
 
 export interface EcsNetwork {
@@ -48,8 +48,9 @@ export async function startListeners(scenario: Scenario): Promise<EcsNetwork> {
 /** Production traffic: one request of the scenario's traffic through the production listener. */
 export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendRequest {
   const traffic = scenario.traffic;
+  const nextPath = trafficPaths(scenario);
   return async () => {
-    const r = await httpGet(net.production.port, traffic?.path ?? '/', traffic?.method ?? 'GET');
+    const r = await httpGet(net.production.port, nextPath(), traffic?.method ?? 'GET');
     return { version: r.version ?? 'load balancer', failed: r.status >= 500 };
   };
 }
@@ -94,7 +95,8 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
       // Before Install there is nothing to roll back to (research §2.2).
       await run.hookEvent('BeforeInstall', { rollbackPossible: false });
       await run.plainEvent('Install', async () => {
-        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version);
+        const installedAt = run.clock.simSeconds();
+        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1), () => run.clock.simSeconds() - installedAt), target.version);
         net.closers.push(green.close);
         greenStarted = true;
         for (const proxy of [net.production, net.test]) proxy.setTarget({ label: 'Green', port: green.port, targetGroupDimension: res.greenTargetGroupDimension });

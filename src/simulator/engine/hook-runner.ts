@@ -33,6 +33,10 @@ export async function loadHook(hook: ScenarioHook): Promise<HookHandler> {
   return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`, { fresh: true });
 }
 
+export async function loadScheduled(schedule: Pick<ScenarioHook, 'module' | 'export' | 'functionName'>): Promise<HookHandler> {
+  return importFunction<HookHandler>(schedule.module, schedule.export, `scheduled function ${schedule.functionName}`, { fresh: true });
+}
+
 /** The Lambda context object a handler gets, its remaining time counting down to `deadline` (epoch ms). */
 export function lambdaContext(functionName: string, region: string, deadline: number) {
   const requestId = randomUUID();
@@ -51,8 +55,9 @@ export function lambdaContext(functionName: string, region: string, deadline: nu
 
 export async function invokeHook(
   handler: HookHandler,
-  hook: ScenarioHook,
-  event: { DeploymentId: string; LifecycleEventHookExecutionId: string },
+  hook: Pick<ScenarioHook, 'functionName' | 'timeoutSeconds' | 'env'>,
+  /** The CodeDeploy hook event, or a scheduled function's event. */
+  event: object,
   aws: AwsEnvironment,
   opts: { captureOutput: boolean },
 ): Promise<HookInvocation> {

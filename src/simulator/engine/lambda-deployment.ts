@@ -10,7 +10,7 @@ import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { httpApiEvent, isWebResult, versionInvoke, type AppHandler } from './app-versions.js';
 import type { DeploymentRun } from './deployment-run.js';
 import { seededRandom } from './random.js';
-import type { SendRequest } from './traffic-generator.js';
+import { trafficPaths, type SendRequest } from './traffic-generator.js';
 
 export interface LambdaPlatform {
   sendRequest: SendRequest;
@@ -20,20 +20,37 @@ export interface LambdaPlatform {
   describeFinal(succeeded: boolean): string;
 }
 
-/** Attaches the application's versions to the function in the world. */
-export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandler): void {
+/** The sample app's own count of 5xx answers per version (examples/app/handler.ts writes it as EMF). */
+export const APP_METRICS_NAMESPACE = 'CodeDeployHooks/App';
+export const APP_5XX_METRIC = 'Http5xx';
+
+/**
+ * Attaches the application's versions to the function in the world. `uptimeSeconds` is how
+ * long the new version has been deployed (simulated seconds), for a slow start.
+ */
+export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandler, uptimeSeconds: () => number = () => Infinity): void {
   const fn = scenario.lambda!.functionName;
   const { current, target } = scenario.versions;
   const healthy = { version: 'other', errorRate: 0, latencyMs: 0 };
   const byVersion = new Map([
     [current.version, versionInvoke(app, current, seededRandom(scenario.seed))],
-    [target.version, versionInvoke(app, target, seededRandom(scenario.seed + 1))],
+    [target.version, versionInvoke(app, target, seededRandom(scenario.seed + 1), uptimeSeconds)],
   ]);
   const fallback = versionInvoke(app, healthy, Math.random);
   world.lambda.setFunctionInvoker(fn, async (req) => {
     const invoke = byVersion.get(req.version) ?? fallback;
     const event: unknown = req.payload ? JSON.parse(req.payload) : null;
     const result = await invoke(event);
+    // In AWS the app prints this as an EMF line and CloudWatch Logs makes it a metric; here it is recorded directly.
+    const fiveXx = isWebResult(result) && result.statusCode >= 500 ? 1 : 0;
+    world.cloudWatch.putMetric({
+      namespace: APP_METRICS_NAMESPACE,
+      metricName: APP_5XX_METRIC,
+      dimensions: { FunctionName: fn, ExecutedVersion: req.version },
+      value: fiveXx,
+      timestamp: world.now(),
+      unit: 'Count',
+    });
     return { payload: JSON.stringify(result ?? null) };
   });
 }
@@ -42,11 +59,12 @@ export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandl
 export function aliasRequests(world: World, scenario: Scenario): SendRequest {
   const { functionName, alias } = scenario.lambda!;
   const traffic = scenario.traffic;
+  const nextPath = trafficPaths(scenario);
   return async () => {
     const out = await world.lambda.invoke({
       functionName,
       qualifier: alias,
-      payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', traffic?.path ?? '/')),
+      payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', nextPath())),
     });
     let failed = out.functionError !== undefined;
     if (!failed) {

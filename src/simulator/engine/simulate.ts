@@ -14,7 +14,7 @@ import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
-import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
+import { applyEnv, loadHook, loadScheduled, type HookHandler } from './hook-runner.js';
 import { recordRollbackDeployment } from './rollback-deployment.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
@@ -46,6 +46,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
 
   // Fail fast on missing modules, before any port is opened.
   for (const hook of scenario.hooks) if (!existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
+  for (const s of scenario.schedules) if (!existsSync(s.module)) throw new SimulatorSetupError(`scheduled function ${s.functionName} module not found: ${s.module}`);
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
   const world = opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
@@ -88,7 +89,18 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       }
     }
 
+    const schedules = [];
+    for (const schedule of scenario.schedules) {
+      const restore = applyEnv({ ...substituteAll(schedule.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
+      try {
+        schedules.push({ schedule, handler: await loadScheduled(schedule) });
+      } finally {
+        restore();
+      }
+    }
+
     const run = new DeploymentRun(scenario, {
+      schedules,
       world,
       endpoint: emulator.url,
       timeScale,
@@ -102,7 +114,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
     let platform;
     if (scenario.platform === 'Lambda') {
-      attachLambdaCode(world, scenario, app);
+      attachLambdaCode(world, scenario, app, () => run.clock.simSeconds());
       platform = lambdaPlatform(run);
       const { functionName, alias } = scenario.lambda!;
       run.deploymentId = cd.createDeployment({

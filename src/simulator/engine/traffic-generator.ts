@@ -4,7 +4,17 @@
  * the alias weights and AWS/Lambda metrics are recorded) or to the production
  * listener (ECS, through the loopback load balancer).
  */
+import type { Scenario } from '../scenario/types.js';
+import { seededRandom } from './random.js';
 import type { TrafficSummary } from './result.js';
+
+/** The path of each next request: the scenario's one path, or one of its `paths` (seeded). */
+export function trafficPaths(scenario: Scenario): () => string {
+  const paths = scenario.traffic?.paths;
+  if (!paths) return () => scenario.traffic?.path ?? '/';
+  const random = seededRandom(scenario.seed + 4);
+  return () => paths[Math.floor(random() * paths.length)]!;
+}
 
 /** Sends one request; resolves with the version that served it and whether it failed. */
 export type SendRequest = () => Promise<{ version: string; failed: boolean }>;

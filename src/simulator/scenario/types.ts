@@ -20,6 +20,8 @@ export interface VersionBehaviour {
   statusCode?: number;
   /** When set, the breakage applies only to requests for these paths (e.g. ["/items"]); others are served normally. */
   affectedPaths?: string[];
+  /** A slow start: for this many simulated seconds after the version starts, every request fails (as errorRate 1). @default 0 */
+  startupSeconds?: number;
 }
 
 /** A custom traffic routing configuration, in GetDeploymentConfig's shape (intervals in minutes). */
@@ -84,7 +86,24 @@ export interface ScenarioTraffic {
   /** Requests per second sent to the alias (Lambda) or the production listener (ECS) while the deployment runs. */
   requestsPerSecond: number;
   path: string;
+  /** When set, each request goes to one of these paths (seeded random) instead of `path`. */
+  paths?: string[];
   method: string;
+}
+
+/**
+ * A function EventBridge Scheduler invokes every `rateSeconds` (e.g. the canary analyzer).
+ * The simulator invokes it while AllowTraffic shifts traffic, the window it exists for.
+ */
+export interface ScenarioSchedule {
+  module: string;
+  moduleAsWritten: string;
+  export: string;
+  functionName: string;
+  /** Simulated seconds between two invocations. @default 60 */
+  rateSeconds: number;
+  timeoutSeconds: number;
+  env: Record<string, string>;
 }
 
 export interface LambdaTargetSpec {
@@ -119,6 +138,8 @@ export interface Scenario {
   alarms: ScenarioAlarm[];
   hooks: ScenarioHook[];
   traffic?: ScenarioTraffic;
+  /** Scheduled functions (EventBridge Scheduler targets). @default [] */
+  schedules: ScenarioSchedule[];
   /** Seed of the random choices (error rate, weighted routing) so runs repeat. @default 1 */
   seed: number;
   /** The outcome the scenario is meant to have (used by tests and shown in the summary). */

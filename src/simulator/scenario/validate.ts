@@ -17,6 +17,7 @@ import type {
   ScenarioAlarm,
   ScenarioDeployment,
   ScenarioHook,
+  ScenarioSchedule,
   ScenarioTraffic,
   VersionBehaviour,
 } from './types.js';
@@ -37,6 +38,7 @@ const TOP_KEYS = [
   'alarms',
   'hooks',
   'traffic',
+  'schedules',
   'seed',
   'expect',
 ] as const;
@@ -81,6 +83,7 @@ export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario 
     deployment: readDeployment(r, top.deployment, platform),
     alarms: r.array(top.alarms, ['alarms']).map((a, i) => readAlarm(r, a, ['alarms', i])),
     hooks: readHooks(r, top.hooks, platform, opts.baseDir),
+    schedules: r.array(top.schedules, ['schedules']).map((sc, i) => readSchedule(r, sc, ['schedules', i], opts.baseDir)),
     seed: r.number(top.seed, ['seed'], { integer: true, min: 0, fallback: 1 }),
   };
   if (lambda) scenario.lambda = lambda;
@@ -157,7 +160,7 @@ function readVersions(r: ScenarioReader, value: unknown): Scenario['versions'] {
 }
 
 function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultVersion: string): VersionBehaviour {
-  const o = value === undefined || value === null ? {} : r.object(value, path, ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths']);
+  const o = value === undefined || value === null ? {} : r.object(value, path, ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths', 'startupSeconds']);
   const version = o.version === undefined ? defaultVersion : String(o.version);
   if (!/^[1-9][0-9]*$/.test(version)) r.fail([...path, 'version'], `expected a positive integer version number, got ${JSON.stringify(version)}`);
   const behaviour: VersionBehaviour = {
@@ -166,6 +169,7 @@ function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultV
     latencyMs: r.number(o.latencyMs, [...path, 'latencyMs'], { min: 0, max: 60_000, fallback: 0 }),
   };
   if (o.statusCode !== undefined) behaviour.statusCode = r.number(o.statusCode, [...path, 'statusCode'], { integer: true, min: 100, max: 599 });
+  if (o.startupSeconds !== undefined) behaviour.startupSeconds = r.number(o.startupSeconds, [...path, 'startupSeconds'], { min: 0, max: 86_400 });
   if (o.affectedPaths !== undefined) {
     behaviour.affectedPaths = r.array(o.affectedPaths, [...path, 'affectedPaths']).map((p, i) => {
       const s = r.string(p, [...path, 'affectedPaths', i]);
@@ -292,13 +296,37 @@ function readHooks(r: ScenarioReader, value: unknown, platform: Platform, baseDi
 }
 
 function readTraffic(r: ScenarioReader, value: unknown): ScenarioTraffic {
-  const o = r.object(value, ['traffic'], ['requestsPerSecond', 'path', 'method']);
-  const path = r.string(o.path, ['traffic', 'path'], '/');
-  if (!path.startsWith('/')) r.fail(['traffic', 'path'], `expected a path starting with "/", got ${JSON.stringify(path)}`);
-  return {
+  const o = r.object(value, ['traffic'], ['requestsPerSecond', 'path', 'paths', 'method']);
+  const urlPath = (v: unknown, at: (string | number)[], fallback?: string) => {
+    const p = r.string(v, at, fallback);
+    if (!p.startsWith('/')) r.fail(at, `expected a path starting with "/", got ${JSON.stringify(p)}`);
+    return p;
+  };
+  const traffic: ScenarioTraffic = {
     requestsPerSecond: r.number(o.requestsPerSecond, ['traffic', 'requestsPerSecond'], { min: 0, max: 1000, fallback: 10 }),
-    path,
+    path: urlPath(o.path, ['traffic', 'path'], '/'),
     method: r.oneOf(o.method, ['traffic', 'method'], ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const, 'GET'),
+  };
+  if (o.paths !== undefined) {
+    const paths = r.array(o.paths, ['traffic', 'paths']).map((p, i) => urlPath(p, ['traffic', 'paths', i]));
+    if (paths.length === 0) r.fail(['traffic', 'paths'], 'expected at least one path');
+    traffic.paths = paths;
+  }
+  return traffic;
+}
+
+function readSchedule(r: ScenarioReader, value: unknown, path: (string | number)[], baseDir: string): ScenarioSchedule {
+  const o = r.object(value, path, ['module', 'export', 'functionName', 'rateSeconds', 'timeoutSeconds', 'env'], ['module']);
+  const moduleAsWritten = r.string(o.module, [...path, 'module']);
+  return {
+    module: resolveModule(moduleAsWritten, baseDir),
+    moduleAsWritten,
+    export: r.string(o.export, [...path, 'export'], 'handler'),
+    functionName: r.string(o.functionName, [...path, 'functionName'], `scheduled-${path[1]}`),
+    // EventBridge Scheduler's finest rate is one minute; shorter ones only make a scenario faster to read.
+    rateSeconds: r.number(o.rateSeconds, [...path, 'rateSeconds'], { min: 1, max: 86_400, fallback: 60 }),
+    timeoutSeconds: r.number(o.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
+    env: withPlaceholders(r, r.stringMap(o.env, [...path, 'env']), [...path, 'env']),
   };
 }
 
