@@ -35,7 +35,7 @@ export class TimelinePrinter {
 
   header(scenario: { name: string; description: string; source: string }, timeScale: number): void {
     this.write(`${this.bold(`Simulating scenario ${scenario.name}`)}${scenario.description ? ` — ${scenario.description}` : ''}\n`);
-    this.write(this.dim(`  source ${scenario.source}; time scale ${timeScale}x (deployment waits compressed; hooks run in real time)\n\n`));
+    this.write(this.dim(`  source ${scenario.source}; time scale ${timeScale}x (one simulated clock for CodeDeploy, CloudWatch, traffic and hooks; work takes no simulated time)\n\n`));
   }
 
   event(e: TimelineEvent): void {

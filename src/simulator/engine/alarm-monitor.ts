@@ -1,15 +1,15 @@
 /**
  * CodeDeploy's alarm monitoring: while the deployment runs it polls the
- * deployment group's alarms (here: asks the world to evaluate them, then
- * reads their states) and stops the deployment when one is in ALARM.
+ * deployment group's alarms every `pollSeconds` of simulated time (here: asks
+ * the world to evaluate them, then reads their states) and stops the deployment when one is in ALARM.
  * Every alarm state change, whoever caused it (evaluation or SetAlarmState),
  * is passed on for the timeline.
  */
 import type { AlarmStateChange, World } from '../state/index.js';
-import type { SimClock } from './clock.js';
+import type { SimClock, SimTimer } from '../clock/sim-clock.js';
 
 export class AlarmMonitor {
-  private timer?: NodeJS.Timeout;
+  private timer?: SimTimer;
   private unsubscribe?: () => void;
 
   constructor(
@@ -24,12 +24,11 @@ export class AlarmMonitor {
   start(): void {
     this.unsubscribe = this.world.cloudWatch.onAlarmStateChange((c) => this.onChange(c));
     this.poll();
-    this.timer = setInterval(() => this.poll(), Math.max(20, this.clock.realMs(this.pollSeconds)));
-    this.timer.unref();
+    this.timer = this.clock.setTimer(() => this.poll(), this.pollSeconds * 1000, { every: this.pollSeconds * 1000 });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     this.unsubscribe?.();
   }

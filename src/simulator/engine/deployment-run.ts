@@ -8,7 +8,8 @@ import type { Scenario, ScenarioHook } from '../scenario/types.js';
 import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
 import type { World } from '../state/index.js';
 import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
-import { SimClock } from './clock.js';
+import { SimClock } from '../clock/sim-clock.js';
+import { anySignal } from '../../util/abort.js';
 import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
 import type { HookRunResult } from './result.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
@@ -103,7 +104,7 @@ export class DeploymentRun {
 
   /**
    * A hookable lifecycle event: invoke the hook (asynchronously, as CodeDeploy
-   * does), then wait for its reported status up to the (scaled) hook wait.
+   * does), then wait for its reported status up to the hook wait (simulated).
    * Throws DeploymentFailure when the hook reports Failed or never reports.
    */
   async hookEvent(name: string, opts: { rollbackPossible?: boolean } = {}): Promise<void> {
@@ -123,23 +124,24 @@ export class DeploymentRun {
     const invocation = this.invoke(hook, exec.executionId, record);
     const waitSeconds = this.scenario.deployment.hookWaitSeconds;
     let status: 'Succeeded' | 'Failed' | 'timeout' | 'stopped';
+    // CodeDeploy's hour and the hook's own time run on the same simulated clock, so the hour
+    // ends exactly when it would in AWS, whatever the time scale.
+    const waited = new AbortController();
+    const waiting = anySignal([this.stop.signal, waited.signal]);
     try {
-      status = await cd.waitForHookReport(exec.executionId, { timeoutMs: this.clock.realMs(waitSeconds), signal: this.stop.signal });
-      if (status === 'timeout') {
-        // CodeDeploy's hour is scaled but hooks run in real time; in AWS the 15-minute Lambda maximum
-        // always fits in that hour. So a hook still running gets to finish (it ends at its own
-        // timeout at the latest) and whatever it reported by then counts.
-        await invocation.then(
-          () => undefined,
-          () => undefined,
-        );
-        status = await cd.waitForHookReport(exec.executionId, { timeoutMs: 50, signal: this.stop.signal });
-      }
+      status = await Promise.race([
+        cd.waitForHookReport(exec.executionId, { signal: waiting.signal }),
+        this.clock.sleep(waitSeconds * 1000, waiting.signal).then(() => 'timeout' as const),
+      ]);
     } catch {
       status = 'stopped';
+    } finally {
+      // Ends the loser of the race (the hour's timer, or the wait for a report).
+      waited.abort();
+      waiting.dispose();
     }
-    // The report normally comes just before the handler returns: give it a moment to, so the verdict is in the timeline.
-    await settleWithin(invocation, status === 'stopped' || status === 'timeout' ? 200 : 5000);
+    // The report normally comes just before the handler returns: give it a (simulated) moment to, so the verdict is in the timeline.
+    await this.settleWithin(invocation, status === 'stopped' || status === 'timeout' ? 200 : 5000);
 
     if (status === 'Succeeded') {
       record.status = 'Succeeded';
@@ -171,7 +173,7 @@ export class DeploymentRun {
     throw new DeploymentFailure('Failed', 'TIMEOUT', message, rollback);
   }
 
-  /** AllowTraffic's shifts: applies each step of the configuration at its (scaled) time. */
+  /** AllowTraffic's shifts: applies each step of the configuration at its simulated time. */
   async shiftTraffic(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
     const schedules = new ScheduleRunner(this, this.opts.schedules ?? []);
     schedules.start();
@@ -183,9 +185,9 @@ export class DeploymentRun {
   }
 
   private async applySteps(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
-    const started = this.clock.simSeconds();
+    const started = this.clock.now();
     for (const step of trafficPlan(routing)) {
-      const wait = step.atSeconds - (this.clock.simSeconds() - started);
+      const wait = step.atSeconds * 1000 - (this.clock.now() - started);
       if (wait > 0) {
         try {
           await this.clock.sleep(wait, this.stop.signal);
@@ -198,9 +200,19 @@ export class DeploymentRun {
     }
   }
 
-  /** Waits for hook invocations still running (bounded by their Lambda timeouts). */
+  /** Waits (simulated `maxMs` at most) for hook invocations still running. */
   async drain(maxMs: number): Promise<void> {
-    await settleWithin(Promise.allSettled([...this.pendingInvocations]), maxMs);
+    await this.settleWithin(Promise.allSettled([...this.pendingInvocations]), maxMs);
+  }
+
+  /** Resolves when `p` settles or `ms` of simulated time have passed. */
+  private settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+    const done = new AbortController();
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return Promise.race([settled, this.clock.sleep(ms, done.signal).catch(() => undefined)]).finally(() => done.abort());
   }
 
   private invoke(hook: ScenarioHook, executionId: string, record: HookRunResult): Promise<HookInvocation> {
@@ -210,7 +222,7 @@ export class DeploymentRun {
       { ...hook, env: substituteAll(hook.env, this.opts.vars) },
       { DeploymentId: this.deploymentId, LifecycleEventHookExecutionId: executionId },
       { endpoint: this.opts.endpoint, region: this.world.region },
-      { captureOutput: this.opts.captureHookOutput },
+      { captureOutput: this.opts.captureHookOutput, clock: this.clock },
     ).then((inv) => {
       record.outcome = inv.outcome;
       record.durationMs = inv.durationMs;
@@ -232,23 +244,6 @@ export class DeploymentRun {
     void p.finally(() => this.pendingInvocations.delete(p));
     return p;
   }
-}
-
-function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    p.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
 }
 
 export function formatSeconds(seconds: number): string {

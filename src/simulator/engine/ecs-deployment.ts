@@ -5,6 +5,7 @@
  * weight, and the ELBv2 world describes those listeners with their real ports.
  */
 import type { Scenario } from '../scenario/types.js';
+import type { World } from '../state/index.js';
 import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { startTaskServer, versionInvoke, type AppHandler } from './app-versions.js';
 import type { DeploymentRun } from './deployment-run.js';
@@ -12,6 +13,8 @@ import { httpGet, ListenerProxy } from './load-balancer.js';
 import { seededRandom } from './random.js';
 import type { EcsResources } from './setup-world.js';
 import { trafficPaths, type SendRequest } from './traffic-generator.js';
+import type { TrafficRoute } from './simulated-traffic.js';
+import { recordAlbRequests } from './load-balancer.js';
 import { SimulatorSetupError } from './module-loader.js';
 
 export interface EcsNetwork {
@@ -55,6 +58,28 @@ export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendReque
   };
 }
 
+/** Production traffic through the production listener: its blue/green weights, and the ALB metrics of the target groups. */
+export function listenerRoute(world: World, scenario: Scenario, net: EcsNetwork, res: EcsResources): TrafficRoute {
+  const { current, target } = scenario.versions;
+  return {
+    shares: () => {
+      const green = net.production.greenWeight / 100;
+      return green > 0 ? [{ version: current.version, share: 1 - green }, { version: target.version, share: green }] : [{ version: current.version, share: 1 }];
+    },
+    record: (slice, timestamp) =>
+      recordAlbRequests(world, {
+        loadBalancerDimension: res.loadBalancerDimension,
+        targetGroupDimension: slice.version === target.version ? res.greenTargetGroupDimension : res.blueTargetGroupDimension,
+        count: slice.total,
+        // A task set that throws answers 500.
+        byClass: { ...slice.byClass, 5: (slice.byClass[5] ?? 0) + slice.threw },
+        latencySeconds: slice.latencyMs / 1000,
+        timestamp,
+      }),
+    failed: (slice) => slice.threw + (slice.byClass[5] ?? 0),
+  };
+}
+
 export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResources, app: AppHandler) {
   const scenario = run.scenario;
   const { current, target } = scenario.versions;
@@ -74,7 +99,7 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
   let greenStarted = false;
 
   return {
-    sendRequest: listenerRequests(net, scenario),
+    traffic: listenerRoute(world, scenario, net, res),
     /** Blue is running before the deployment starts. */
     startBlue: async (): Promise<void> => {
       const blue = await startTaskServer(versionInvoke(app, current, seededRandom(scenario.seed)), current.version);

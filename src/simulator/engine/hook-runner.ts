@@ -5,11 +5,14 @@
  * vars plus AWS_ENDPOINT_URL pointing at the emulator. The returned promise
  * settles when the handler settles or its Lambda timeout passes, whichever is
  * first; the report itself arrives separately, through the emulated API.
+ * The timeout, the remaining time and the duration are on the given clock
+ * (the simulation's: the hook's own Date and timers are warped to it).
  */
 import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
 import type { HookVerdict } from '../../types.js';
 import type { ScenarioHook } from '../scenario/types.js';
+import { realClock, type Clock } from '../clock/clock.js';
 import { importFunction } from './module-loader.js';
 
 export type HookHandler = (event: unknown, context: unknown) => unknown;
@@ -37,8 +40,8 @@ export async function loadScheduled(schedule: Pick<ScenarioHook, 'module' | 'exp
   return importFunction<HookHandler>(schedule.module, schedule.export, `scheduled function ${schedule.functionName}`, { fresh: true });
 }
 
-/** The Lambda context object a handler gets, its remaining time counting down to `deadline` (epoch ms). */
-export function lambdaContext(functionName: string, region: string, deadline: number) {
+/** The Lambda context object a handler gets, its remaining time counting down to `deadline` (epoch ms on `clock`). */
+export function lambdaContext(functionName: string, region: string, deadline: number, clock: Pick<Clock, 'now'> = realClock) {
   const requestId = randomUUID();
   return {
     functionName,
@@ -49,7 +52,7 @@ export function lambdaContext(functionName: string, region: string, deadline: nu
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `simulated/[$LATEST]${requestId.replaceAll('-', '')}`,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
   };
 }
 
@@ -59,10 +62,11 @@ export async function invokeHook(
   /** The CodeDeploy hook event, or a scheduled function's event. */
   event: object,
   aws: AwsEnvironment,
-  opts: { captureOutput: boolean },
+  opts: { captureOutput: boolean; clock?: Clock },
 ): Promise<HookInvocation> {
-  const started = Date.now();
-  const context = lambdaContext(hook.functionName, aws.region, started + hook.timeoutSeconds * 1000);
+  const clock = opts.clock ?? realClock;
+  const started = clock.now();
+  const context = lambdaContext(hook.functionName, aws.region, started + hook.timeoutSeconds * 1000, clock);
   const env: Record<string, string> = {
     ...hook.env,
     AWS_ENDPOINT_URL: aws.endpoint,
@@ -76,7 +80,7 @@ export async function invokeHook(
   const logs: string[] = [];
   const restoreEnv = applyEnv(env);
   const restoreOutput = opts.captureOutput ? captureOutput(logs) : () => undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { cancel(): void } | undefined;
   try {
     const run = Promise.resolve()
       .then(() => handler(event, context))
@@ -85,13 +89,12 @@ export async function invokeHook(
         (err: unknown): Omit<HookInvocation, 'durationMs' | 'logs'> => ({ outcome: 'threw', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
       );
     const timeout = new Promise<Omit<HookInvocation, 'durationMs' | 'logs'>>((resolve) => {
-      timer = setTimeout(() => resolve({ outcome: 'timed-out', error: `Task timed out after ${hook.timeoutSeconds.toFixed(2)} seconds` }), hook.timeoutSeconds * 1000);
-      timer.unref();
+      timer = clock.setTimer(() => resolve({ outcome: 'timed-out', error: `Task timed out after ${hook.timeoutSeconds.toFixed(2)} seconds` }), hook.timeoutSeconds * 1000);
     });
     const result = await Promise.race([run, timeout]);
-    return { ...result, durationMs: Date.now() - started, logs };
+    return { ...result, durationMs: clock.now() - started, logs };
   } finally {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     restoreOutput();
     restoreEnv();
   }

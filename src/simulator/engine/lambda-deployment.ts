@@ -11,9 +11,10 @@ import { httpApiEvent, isWebResult, versionInvoke, type AppHandler } from './app
 import type { DeploymentRun } from './deployment-run.js';
 import { seededRandom } from './random.js';
 import { trafficPaths, type SendRequest } from './traffic-generator.js';
+import type { TrafficRoute } from './simulated-traffic.js';
 
 export interface LambdaPlatform {
-  sendRequest: SendRequest;
+  traffic: TrafficRoute;
   run(routing: TrafficRoutingConfig): Promise<void>;
   rollback(): void;
   /** Where traffic is at the end, for the summary. */
@@ -41,18 +42,14 @@ export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandl
     const invoke = byVersion.get(req.version) ?? fallback;
     const event: unknown = req.payload ? JSON.parse(req.payload) : null;
     const result = await invoke(event);
-    // In AWS the app prints this as an EMF line and CloudWatch Logs makes it a metric; here it is recorded directly.
-    const fiveXx = isWebResult(result) && result.statusCode >= 500 ? 1 : 0;
-    world.cloudWatch.putMetric({
-      namespace: APP_METRICS_NAMESPACE,
-      metricName: APP_5XX_METRIC,
-      dimensions: { FunctionName: fn, ExecutedVersion: req.version },
-      value: fiveXx,
-      timestamp: world.now(),
-      unit: 'Count',
-    });
+    recordApp5xx(world, fn, req.version, isWebResult(result) && result.statusCode >= 500 ? 1 : 0, world.now());
     return { payload: JSON.stringify(result ?? null) };
   });
+}
+
+/** In AWS the app prints this as an EMF line and CloudWatch Logs makes it a metric; here it is recorded directly. */
+function recordApp5xx(world: World, functionName: string, version: string, count: number, timestamp: number): void {
+  world.cloudWatch.putMetric({ namespace: APP_METRICS_NAMESPACE, metricName: APP_5XX_METRIC, dimensions: { FunctionName: functionName, ExecutedVersion: version }, value: count, timestamp, unit: 'Count' });
 }
 
 /** Production traffic: one request of the scenario's traffic to the alias, through the world's invoke path. */
@@ -79,6 +76,24 @@ export function aliasRequests(world: World, scenario: Scenario): SendRequest {
   };
 }
 
+/** Production traffic to the alias: its weights, and the AWS/Lambda metrics of alias invocations. */
+export function aliasRoute(world: World, scenario: Scenario): TrafficRoute {
+  const { functionName, alias } = scenario.lambda!;
+  return {
+    shares: () => {
+      const a = world.lambda.getAlias(functionName, alias);
+      const extra = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {}).map(([version, share]) => ({ version, share }));
+      return [{ version: a.FunctionVersion, share: 1 - extra.reduce((n, e) => n + e.share, 0) }, ...extra];
+    },
+    record: (slice, timestamp) => {
+      world.lambda.recordInvocations({ functionName, version: slice.version, qualifier: alias, alias, count: slice.total, errors: slice.threw, durationMs: slice.latencyMs, timestamp });
+      recordApp5xx(world, functionName, slice.version, slice.byClass[5] ?? 0, timestamp);
+    },
+    // As a caller sees it: a function error, or a 5xx the function returned.
+    failed: (slice) => slice.threw + (slice.byClass[5] ?? 0),
+  };
+}
+
 export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
   const scenario = run.scenario;
   const { functionName, alias } = scenario.lambda!;
@@ -94,7 +109,7 @@ export function lambdaPlatform(run: DeploymentRun): LambdaPlatform {
   };
 
   return {
-    sendRequest: aliasRequests(world, scenario),
+    traffic: aliasRoute(world, scenario),
     run: async (routing) => {
       await run.hookEvent('BeforeAllowTraffic');
       await run.plainEvent('AllowTraffic', () => run.shiftTraffic(routing, (w) => setWeight(w)));

@@ -28,7 +28,7 @@ export class ListenerProxy {
     private readonly random: () => number,
   ) {
     this.server = createServer((req, res) => {
-      const started = performance.now();
+      const started = this.metrics?.world.now() ?? 0;
       const target = this.pick();
       if (!target) {
         this.record(undefined, 503, 0);
@@ -42,7 +42,8 @@ export class ListenerProxy {
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
-          up.on('end', () => this.record(target, up.statusCode ?? 502, (performance.now() - started) / 1000));
+          // Response time on the world's clock: the application's simulated latency shows, real compute does not.
+          up.on('end', () => this.record(target, up.statusCode ?? 502, ((this.metrics?.world.now() ?? 0) - started) / 1000));
         },
       );
       upstream.on('error', () => {
@@ -91,26 +92,50 @@ export class ListenerProxy {
 
   private record(target: LbTarget | undefined, status: number, seconds: number): void {
     if (!this.metrics) return;
-    const { world, loadBalancerDimension } = this.metrics;
-    const timestamp = world.now();
-    const put = (metricName: string, dimensions: Record<string, string>, value: number, unit: string) =>
-      world.cloudWatch.putMetric({ namespace: 'AWS/ApplicationELB', metricName, dimensions, value, timestamp, unit });
-    const lbDims = { LoadBalancer: loadBalancerDimension };
-    put('RequestCount', lbDims, 1, 'Count');
-    if (!target) {
-      put('HTTPCode_ELB_5XX_Count', lbDims, 1, 'Count');
-      return;
-    }
-    const dims = { TargetGroup: target.targetGroupDimension, LoadBalancer: loadBalancerDimension };
-    put('RequestCount', dims, 1, 'Count');
-    put('TargetResponseTime', dims, seconds, 'Seconds');
-    put('TargetResponseTime', lbDims, seconds, 'Seconds');
     const klass = Math.floor(status / 100);
-    for (const k of [2, 4, 5]) {
-      // Zero counts are recorded too, so an alarm sees 0 rather than missing data.
-      put(`HTTPCode_Target_${k}XX_Count`, dims, klass === k ? 1 : 0, 'Count');
-      put(`HTTPCode_Target_${k}XX_Count`, lbDims, klass === k ? 1 : 0, 'Count');
-    }
+    recordAlbRequests(this.metrics.world, {
+      loadBalancerDimension: this.metrics.loadBalancerDimension,
+      ...(target ? { targetGroupDimension: target.targetGroupDimension } : {}),
+      count: 1,
+      byClass: { [klass]: 1 },
+      latencySeconds: seconds,
+    });
+  }
+}
+
+/**
+ * The AWS/ApplicationELB metrics of `count` requests: per target group and per load
+ * balancer RequestCount, TargetResponseTime and HTTPCode_Target_{2,4,5}XX_Count (zero
+ * counts too, so an alarm sees 0 rather than missing data); without a target group,
+ * requests the load balancer answered itself (HTTPCode_ELB_5XX_Count). The simulator's
+ * traffic records a simulated second of requests at once this way.
+ */
+export function recordAlbRequests(
+  world: World,
+  m: { loadBalancerDimension: string; targetGroupDimension?: string; count: number; byClass: Partial<Record<number, number>>; latencySeconds: number; timestamp?: number },
+): void {
+  if (m.count <= 0) return;
+  const timestamp = m.timestamp ?? world.now();
+  const lbDims = { LoadBalancer: m.loadBalancerDimension };
+  const countOf = (dimensions: Record<string, string>, metricName: string, value: number) =>
+    world.cloudWatch.putMetric({ namespace: 'AWS/ApplicationELB', metricName, dimensions, value, timestamp, unit: 'Count' });
+  countOf(lbDims, 'RequestCount', m.count);
+  if (!m.targetGroupDimension) {
+    countOf(lbDims, 'HTTPCode_ELB_5XX_Count', m.count);
+    return;
+  }
+  const dims = { TargetGroup: m.targetGroupDimension, LoadBalancer: m.loadBalancerDimension };
+  countOf(dims, 'RequestCount', m.count);
+  for (const d of [dims, lbDims]) {
+    world.cloudWatch.putMetricData('AWS/ApplicationELB', [{
+      MetricName: 'TargetResponseTime',
+      Dimensions: Object.entries(d).map(([Name, Value]) => ({ Name, Value })),
+      Values: [m.latencySeconds],
+      Counts: [m.count],
+      Timestamp: timestamp,
+      Unit: 'Seconds',
+    }]);
+    for (const k of [2, 4, 5]) countOf(d, `HTTPCode_Target_${k}XX_Count`, m.byClass[k] ?? 0);
   }
 }
 

@@ -9,6 +9,7 @@
 import { substituteAll } from '../scenario/placeholders.js';
 import type { ScenarioSchedule } from '../scenario/types.js';
 import type { DeploymentRun } from './deployment-run.js';
+import type { ClockTimer } from '../clock/clock.js';
 import { invokeHook, type HookHandler } from './hook-runner.js';
 
 export interface ScheduledFunction {
@@ -17,7 +18,7 @@ export interface ScheduledFunction {
 }
 
 export class ScheduleRunner {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers: ClockTimer[] = [];
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private stopped = false;
   /** Invocations per function, for the result. */
@@ -28,39 +29,31 @@ export class ScheduleRunner {
     private readonly functions: ScheduledFunction[],
   ) {}
 
+  /** The first invocation one rate after the start, then one every rate (simulated time). */
   start(): void {
-    for (const f of this.functions) this.arm(f);
+    for (const f of this.functions) {
+      const every = f.schedule.rateSeconds * 1000;
+      this.timers.push(this.run.clock.setTimer(() => this.fire(f), every, { every }));
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const t of this.timers.splice(0)) t.cancel();
     await Promise.allSettled([...this.inFlight.values()]);
-  }
-
-  private arm(f: ScheduledFunction): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.fire(f);
-      this.arm(f);
-    }, this.run.clock.realMs(f.schedule.rateSeconds));
-    timer.unref();
-    this.timers.add(timer);
   }
 
   private fire(f: ScheduledFunction): void {
     const name = f.schedule.functionName;
     if (this.stopped || this.inFlight.has(name)) return;
     this.invocations[name] = (this.invocations[name] ?? 0) + 1;
-    const event = { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', time: new Date().toISOString(), detail: {} };
+    const event = { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', time: new Date(this.run.clock.now()).toISOString(), detail: {} };
     const p = invokeHook(
       f.handler,
       { ...f.schedule, env: substituteAll(f.schedule.env, this.run.opts.vars) },
       event,
       { endpoint: this.run.opts.endpoint, region: this.run.world.region },
-      { captureOutput: this.run.opts.captureHookOutput },
+      { captureOutput: this.run.opts.captureHookOutput, clock: this.run.clock },
     ).finally(() => this.inFlight.delete(name));
     this.inFlight.set(name, p);
   }

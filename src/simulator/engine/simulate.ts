@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
+import { realClock } from '../clock/clock.js';
+import { warpGlobals } from '../clock/warp.js';
 import { startEmulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
@@ -22,7 +24,7 @@ import { seededRandom } from './random.js';
 import type { SimulationResult } from './result.js';
 import { setupWorld } from './setup-world.js';
 import type { TimelineListener } from './timeline.js';
-import { TrafficGenerator } from './traffic-generator.js';
+import { SimulatedTraffic } from './simulated-traffic.js';
 import { describeRouting } from './traffic-plan.js';
 
 export interface SimulateOptions {
@@ -109,6 +111,15 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       captureHookOutput: opts.captureHookOutput ?? true,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
+    // From here on the whole world runs on the run's simulated clock: the services' timestamps and
+    // timers, and (warped globals) the hooks' and the application's Date, timers and timeouts.
+    world.useClock(run.clock);
+    const unwarp = warpGlobals(run.clock);
+    cleanups.push(() => {
+      unwarp();
+      run.clock.dispose();
+      world.useClock(realClock);
+    });
 
     const cd = world.codeDeploy;
     const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
@@ -161,7 +172,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
 
-    const traffic = new TrafficGenerator(scenario.traffic?.requestsPerSecond ?? 0, platform.sendRequest);
+    const traffic = new SimulatedTraffic(run.clock, scenario, app, platform.traffic);
     const flushTraffic = () => {
       const d = traffic.takeDelta();
       if (d.total > 0) run.emit({ type: 'requests', ...d });
@@ -208,8 +219,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       const hooks = run.hooks.map((h) => `${h.lifecycleEvent} ${passedText(h)}`).join(', ');
       reason = `every lifecycle event succeeded${hooks ? ` (${hooks})` : ''}; ${platform.describeFinal(true)}`;
     }
-    // Let traffic run briefly after a rollback so the timeline shows requests back on the old version.
-    if (rolledBack && traffic.summary().total > 0) await new Promise((r) => setTimeout(r, 150));
+    // Let traffic run a simulated second after a rollback so the timeline shows requests back on the old version.
+    if (rolledBack && traffic.summary().total > 0) await run.clock.sleep(1000);
     await traffic.stop();
     flushTraffic();
     unsubscribeTraffic();

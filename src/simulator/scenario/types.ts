@@ -35,7 +35,7 @@ export interface CustomDeploymentConfig {
 export interface ScenarioDeployment {
   /** A predefined configuration name, or a custom one. */
   config: string | CustomDeploymentConfig;
-  /** Simulated seconds per real second for deployment waits (traffic intervals, the one-hour hook wait). @default 100 */
+  /** Simulated seconds per real second at most: how fast the simulated clock may run (it never changes the outcome). @default 100 */
   timeScale: number;
   /** Roll back (traffic back to the old version) when the deployment fails or an alarm fires. @default true */
   autoRollback: boolean;
@@ -51,7 +51,7 @@ export interface ScenarioAlarm {
   metricName: string;
   dimensions: Record<string, string>;
   statistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
-  /** Period in seconds (real time: metrics are recorded with real timestamps). */
+  /** Period in seconds of simulated time (metrics carry the simulated clock's timestamps). */
   period: number;
   evaluationPeriods: number;
   datapointsToAlarm?: number;

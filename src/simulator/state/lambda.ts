@@ -1,5 +1,6 @@
 import { AwsServiceError } from './aws-error.js';
 import type { CloudWatchState } from './cloudwatch.js';
+import type { MetricDatumInput } from './metric-store.js';
 
 /**
  * Lambda's side of the world: functions, published versions, weighted aliases,
@@ -245,7 +246,7 @@ export class LambdaState {
       }
     }
     const requestId = crypto.randomUUID();
-    const started = performance.now();
+    const started = this.now();
     let result: InvokeResult;
     if (!invoker) {
       result = { payload: JSON.stringify({ errorMessage: `no code is attached to ${fn.FunctionName} in the simulator`, errorType: 'Runtime.HandlerNotFound' }), functionError: 'Unhandled' };
@@ -257,7 +258,7 @@ export class LambdaState {
         result = { payload: JSON.stringify({ errorMessage: e.message, errorType: e.name, trace: (e.stack ?? '').split('\n') }), functionError: 'Unhandled', logTail: `${e.stack ?? e.message}\n` };
       }
     }
-    const durationMs = result.durationMs ?? performance.now() - started;
+    const durationMs = result.durationMs ?? this.now() - started;
     this.recordMetrics(fn.FunctionName, version, qualifier, alias, result, durationMs);
     if (result.throttled) throw new AwsServiceError('TooManyRequestsException', 'Rate Exceeded.', 429);
     const logResult = input.logType === 'Tail' ? tail4k(invocationLog(requestId, version, fn.MemorySize, result, durationMs)).toString('base64') : undefined;
@@ -272,20 +273,30 @@ export class LambdaState {
   }
 
   private recordMetrics(fnName: string, version: string, qualifier: string | undefined, alias: string | undefined, r: InvokeResult, durationMs: number): void {
-    const timestamp = this.now();
-    const sets: Record<string, string>[] = [{ FunctionName: fnName }];
-    if (qualifier) sets.push({ FunctionName: fnName, Resource: `${fnName}:${qualifier}` });
-    if (alias) sets.push({ FunctionName: fnName, Resource: `${fnName}:${alias}`, ExecutedVersion: version });
-    for (const dimensions of sets) {
-      const put = (metricName: string, value: number, unit: string): void =>
-        this.cloudWatch.putMetric({ namespace: 'AWS/Lambda', metricName, dimensions, value, timestamp, unit });
-      if (r.throttled) {
-        put('Throttles', 1, 'Count');
-        continue;
+    if (r.throttled) {
+      for (const dimensions of metricDimensions(fnName, version, qualifier, alias)) {
+        this.cloudWatch.putMetric({ namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions, value: 1, timestamp: this.now(), unit: 'Count' });
       }
-      put('Invocations', 1, 'Count');
-      put('Errors', r.functionError ? 1 : 0, 'Count');
-      put('Duration', durationMs, 'Milliseconds');
+      return;
+    }
+    this.recordInvocations({ functionName: fnName, version, ...(qualifier ? { qualifier } : {}), ...(alias ? { alias } : {}), count: 1, errors: r.functionError ? 1 : 0, durationMs });
+  }
+
+  /**
+   * The AWS/Lambda metrics of `count` invocations of one version at once (the
+   * simulator's traffic records a simulated second of requests this way): the
+   * same series and units as one Invoke records, Invocations and Errors as
+   * statistic sets so Sum and SampleCount come out as for single requests.
+   */
+  recordInvocations(m: { functionName: string; version: string; qualifier?: string; alias?: string; count: number; errors: number; durationMs: number; timestamp?: number }): void {
+    if (m.count <= 0) return;
+    const timestamp = m.timestamp ?? this.now();
+    for (const dimensions of metricDimensions(m.functionName, m.version, m.qualifier, m.alias)) {
+      this.cloudWatch.putMetricData('AWS/Lambda', [
+        countDatum('Invocations', dimensions, m.count, m.count, timestamp),
+        countDatum('Errors', dimensions, m.count, m.errors, timestamp),
+        { MetricName: 'Duration', Dimensions: toDimensions(dimensions), Values: [m.durationMs], Counts: [m.count], Timestamp: timestamp, Unit: 'Milliseconds' },
+      ]);
     }
   }
 
@@ -356,4 +367,27 @@ function tail4k(s: string): Buffer {
   let start = b.length - 4096;
   while (start < b.length && (b[start]! & 0xc0) === 0x80) start++;
   return b.subarray(start);
+}
+
+/** The dimension sets an invocation is recorded under: the function, the qualifier, and for an alias the executed version. */
+function metricDimensions(fnName: string, version: string, qualifier: string | undefined, alias: string | undefined): Record<string, string>[] {
+  const sets: Record<string, string>[] = [{ FunctionName: fnName }];
+  if (qualifier) sets.push({ FunctionName: fnName, Resource: `${fnName}:${qualifier}` });
+  if (alias) sets.push({ FunctionName: fnName, Resource: `${fnName}:${alias}`, ExecutedVersion: version });
+  return sets;
+}
+
+function toDimensions(dims: Record<string, string>): { Name: string; Value: string }[] {
+  return Object.entries(dims).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** `count` samples of a 0/1 count metric, `hits` of them 1: one value for one request, else one statistic set. */
+export function countDatum(metricName: string, dims: Record<string, string>, count: number, hits: number, timestamp: number): MetricDatumInput {
+  return {
+    MetricName: metricName,
+    Dimensions: toDimensions(dims),
+    ...(count === 1 ? { Value: hits } : { StatisticValues: { SampleCount: count, Sum: hits, Minimum: hits === count ? 1 : 0, Maximum: hits > 0 ? 1 : 0 } }),
+    Timestamp: timestamp,
+    Unit: 'Count',
+  };
 }

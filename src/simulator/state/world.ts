@@ -1,3 +1,4 @@
+import { realClock, type Clock } from '../clock/clock.js';
 import { CloudWatchState } from './cloudwatch.js';
 import { CodeDeployState } from './codedeploy.js';
 import { Elbv2State } from './elbv2.js';
@@ -24,7 +25,9 @@ export interface RecordedRequest {
 export interface WorldOptions {
   region?: string;
   accountId?: string;
-  /** epoch ms; default Date.now */
+  /** The clock the services read and wait on; default the real clock (a simulation switches it, see useClock). */
+  clock?: Clock;
+  /** epoch ms; a shorthand for a clock that only reads differently (tests pin the time with it). */
   now?: () => number;
   /** [0,1); default Math.random (alias weights) */
   random?: () => number;
@@ -37,7 +40,9 @@ export interface WorldOptions {
 export class World {
   readonly region: string;
   readonly accountId: string;
+  /** The current time of the world's clock, epoch ms. */
   readonly now: () => number;
+  private currentClock: Clock;
   readonly codeDeploy: CodeDeployState;
   readonly cloudWatch: CloudWatchState;
   readonly lambda: LambdaState;
@@ -49,13 +54,25 @@ export class World {
   constructor(opts: WorldOptions = {}) {
     this.region = opts.region ?? 'us-east-1';
     this.accountId = opts.accountId ?? '123456789012';
-    this.now = opts.now ?? Date.now;
+    this.currentClock = opts.clock ?? (opts.now ? { ...realClock, now: opts.now } : realClock);
+    // Read through the field, so the services follow a clock switched by useClock.
+    this.now = () => this.currentClock.now();
     const base = { region: this.region, accountId: this.accountId, now: this.now };
     this.codeDeploy = new CodeDeployState(base);
     this.cloudWatch = new CloudWatchState({ ...base, ...(opts.metricLimits ? { metricLimits: opts.metricLimits } : {}) });
     this.lambda = new LambdaState({ ...base, random: opts.random ?? Math.random, cloudWatch: this.cloudWatch });
     this.elbv2 = new Elbv2State(base);
     this.maxRecordedRequests = opts.maxRecordedRequests ?? 100_000;
+  }
+
+  /** The clock everything in this world reads and waits on. */
+  get clock(): Clock {
+    return this.currentClock;
+  }
+
+  /** Puts the world on another clock (a simulation's SimClock) from now on. */
+  useClock(clock: Clock): void {
+    this.currentClock = clock;
   }
 
   /** Appends to `requests`, dropping the oldest tenth when full (a long emulator run must not grow without bound). */
