@@ -8,7 +8,8 @@
  * Configuration:
  *   CODEDEPLOY_HOOKS_APPLICATION, _DEPLOYMENT_GROUP   the group to watch (required)
  *   CODEDEPLOY_HOOKS_VERDICT_NAMESPACE                default CodeDeployHooks
- *   CODEDEPLOY_HOOKS_COMPARE and _COMPARE_*           as the post-traffic hooks (default enforce)
+ *   CODEDEPLOY_HOOKS_COMPARE and _COMPARE_*           as the post-traffic hooks (default enforce;
+ *                                                     disabled: no run judges anything, observe: verdicts are logged, never published as 1)
  */
 import { OptionsError } from '../src/errors.js';
 import type { LambdaContextLike } from '../src/types.js';
@@ -27,12 +28,12 @@ export function canaryAnalysisConfig(env: Env): CanaryAnalysisConfig {
     namespace: readString(env, 'VERDICT_NAMESPACE') ?? 'CodeDeployHooks',
     compare: readCompare(env),
   };
-  if (config.compare.mode === 'disabled') throw new OptionsError(`${PREFIX}COMPARE`, 'is disabled: the canary analyzer would judge nothing; remove its schedule instead');
   return config;
 }
 
-// Checked when the module loads, so a bad value stops the function from initialising.
-canaryAnalysisConfig(process.env);
+// Checked when the module loads in Lambda, so a bad value stops the function from initialising.
+// Imported elsewhere (tests, tools) the required group may come later, with the invocation's environment.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) canaryAnalysisConfig(process.env);
 
 /** Keeps 2 s for PutMetricData after the comparison, within the function's timeout. */
 const RESERVE_MS = 2000;

@@ -54,6 +54,7 @@ const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback
 
 /** One analysis run over the group's deployments in progress; `deadline` is epoch ms. */
 export async function analyzeCanaries(config: CanaryAnalysisConfig, clients: HookClients, deadline: number): Promise<DeploymentVerdict[]> {
+  if (config.compare.mode === 'disabled') return [];
   const registry = createClientRegistry(clients);
   const codeDeploy = registry.get('codeDeploy', () => new CodeDeployClient({}));
   const cloudWatch = registry.get('cloudWatch', () => new CloudWatchClient({}));

@@ -49,7 +49,10 @@ export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandl
 
 /** In AWS the app prints this as an EMF line and CloudWatch Logs makes it a metric; here it is recorded directly. */
 function recordApp5xx(world: World, functionName: string, version: string, count: number, timestamp: number): void {
-  world.cloudWatch.putMetric({ namespace: APP_METRICS_NAMESPACE, metricName: APP_5XX_METRIC, dimensions: { FunctionName: functionName, ExecutedVersion: version }, value: count, timestamp, unit: 'Count' });
+  const sets: Record<string, string>[] = [{ FunctionName: functionName, ExecutedVersion: version }, { FunctionName: functionName }];
+  for (const dimensions of sets) {
+    world.cloudWatch.putMetric({ namespace: APP_METRICS_NAMESPACE, metricName: APP_5XX_METRIC, dimensions, value: count, timestamp, unit: 'Count' });
+  }
 }
 
 /** Production traffic: one request of the scenario's traffic to the alias, through the world's invoke path. */

@@ -45,10 +45,22 @@ export interface ScenarioDeployment {
   hookWaitSeconds: number;
 }
 
-export interface ScenarioAlarm {
-  name: string;
+/** One metric of a metric-math alarm, by the id its expression uses. */
+export interface ScenarioAlarmMetric {
   namespace: string;
   metricName: string;
+  dimensions: Record<string, string>;
+  /** A statistic or a percentile such as p99. */
+  stat: string;
+}
+
+export interface ScenarioAlarm {
+  name: string;
+  /** Empty for a metric-math alarm (`math`). */
+  namespace: string;
+  metricName: string;
+  /** A metric-math alarm: the expression (its result is compared with the threshold) over the named metrics. */
+  math?: { expression: string; metrics: Record<string, ScenarioAlarmMetric> };
   dimensions: Record<string, string>;
   statistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
   /** Period in seconds of simulated time (metrics carry the simulated clock's timestamps). */

@@ -17,6 +17,7 @@ import type {
   ScenarioAlarm,
   ScenarioDeployment,
   ScenarioHook,
+  ScenarioAlarmMetric,
   ScenarioSchedule,
   ScenarioTraffic,
   VersionBehaviour,
@@ -239,15 +240,43 @@ const ALARM_KEYS = [
   'treatMissingData',
   'deploymentGroup',
   'initialState',
+  'math',
 ] as const;
 
+function readAlarmMath(r: ScenarioReader, value: unknown, path: (string | number)[]): NonNullable<ScenarioAlarm['math']> {
+  const o = r.object(value, path, ['expression', 'metrics'], ['expression', 'metrics']);
+  const expression = r.string(o.expression, [...path, 'expression']);
+  if (o.metrics === null || typeof o.metrics !== 'object' || Array.isArray(o.metrics)) r.fail([...path, 'metrics'], 'expected a mapping of metric ids to { namespace, metricName, dimensions, stat }');
+  const raw = o.metrics as Record<string, unknown>;
+  const metrics: Record<string, ScenarioAlarmMetric> = {};
+  for (const [id, m] of Object.entries(raw)) {
+    const at = [...path, 'metrics', id];
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(id) || id === 'verdict') r.fail(at, 'a metric id (not "verdict") starts with a lower-case letter and has only letters, digits and _');
+    const q = r.object(m, at, ['namespace', 'metricName', 'dimensions', 'stat'], ['namespace', 'metricName']);
+    metrics[id] = {
+      namespace: r.string(q.namespace, [...at, 'namespace']),
+      metricName: r.string(q.metricName, [...at, 'metricName']),
+      dimensions: withPlaceholders(r, r.stringMap(q.dimensions, [...at, 'dimensions']), [...at, 'dimensions']),
+      stat: r.string(q.stat, [...at, 'stat'], 'Sum'),
+    };
+  }
+  if (Object.keys(metrics).length === 0) r.fail([...path, 'metrics'], 'expected at least one metric');
+  return { expression, metrics };
+}
+
 function readAlarm(r: ScenarioReader, value: unknown, path: (string | number)[]): ScenarioAlarm {
-  const o = r.object(value, path, ALARM_KEYS, ['name', 'namespace', 'metricName', 'threshold']);
+  const o = r.object(value, path, ALARM_KEYS, ['name', 'threshold']);
+  const math = o.math === undefined ? undefined : readAlarmMath(r, o.math, [...path, 'math']);
+  if (math && (o.namespace !== undefined || o.metricName !== undefined || o.dimensions !== undefined)) {
+    r.fail([...path, 'math'], 'a metric-math alarm names its metrics under math.metrics, not namespace/metricName/dimensions');
+  }
+  if (!math && (o.namespace === undefined || o.metricName === undefined)) r.fail(path, 'needs namespace and metricName (or math: { expression, metrics })');
   const evaluationPeriods = r.number(o.evaluationPeriods, [...path, 'evaluationPeriods'], { integer: true, min: 1, max: 100, fallback: 1 });
   const alarm: ScenarioAlarm = {
     name: r.string(o.name, [...path, 'name']),
-    namespace: r.string(o.namespace, [...path, 'namespace']),
-    metricName: r.string(o.metricName, [...path, 'metricName']),
+    namespace: math ? '' : r.string(o.namespace, [...path, 'namespace']),
+    metricName: math ? '' : r.string(o.metricName, [...path, 'metricName']),
+    ...(math ? { math } : {}),
     dimensions: withPlaceholders(r, r.stringMap(o.dimensions, [...path, 'dimensions']), [...path, 'dimensions']),
     statistic: r.oneOf(o.statistic, [...path, 'statistic'], ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'] as const, 'Sum'),
     period: r.number(o.period, [...path, 'period'], { integer: true, min: 1, max: 86_400, fallback: 60 }),
