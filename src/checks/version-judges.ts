@@ -25,7 +25,7 @@ export interface Side {
 export type Verdict = { state: 'passed' | 'failed' | 'inconclusive'; text: string; details: Record<string, unknown> };
 
 /** Mixing scales of the sequential tests: the effect sizes they are most sensitive to. */
-export const ERROR_TAU = 0.01;
+export const ERROR_TAU = 0.03;
 export const LATENCY_TAU = 0.2;
 /** Period-to-period spread of the latency log ratio assumed at least (5 %). */
 export const LATENCY_FLOOR_SD = 0.05;

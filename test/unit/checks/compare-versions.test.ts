@@ -122,9 +122,9 @@ describe('compareVersions on Lambda', () => {
     expect(out.details?.errors).toMatchObject({ verdict: 'worse' });
   });
 
-  it('the confidence level decides a borderline case (always-valid p ≈ 0.024)', async () => {
-    // Agresti–Caffo: 15/1002 vs 6/5002; the mixture ratio gives p = 0.0242 against a 0.1-point margin.
-    const data = () => serve({ errors: 5, requests: 5000, latency: steady(100) }, { errors: 14, requests: 1000, latency: steady(100) });
+  it('the confidence level decides a borderline case (always-valid p ≈ 0.013)', async () => {
+    // Agresti–Caffo: 17/1002 vs 6/5002; the mixture ratio (τ = 0.03) gives p = 0.0130 against a 0.1-point margin.
+    const data = () => serve({ errors: 5, requests: 5000, latency: steady(100) }, { errors: 16, requests: 1000, latency: steady(100) });
     data();
     expect((await compareVersions({ compare: ['errors'], confidence: 0.95 }).run(checkContext())).state).toBe('failed');
     cw.reset();
