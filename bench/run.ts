@@ -6,6 +6,7 @@
  *   engine overhead  bench/engine.ts     (instant checks, median/p99 µs, heap)
  *   API calls        bench/api-calls.ts  (alarms 1 -> 250, queries 1 -> 1000)
  *   simulator        bench/simulator.ts  (each built-in scenario, whole set)
+ *   time scales      bench/time-scale.ts (one scenario at 10x, 100x, 1000x: wall time, same result)
  *   bundles          bench/bundle.ts     (size, cold import vs hand-written hook)
  */
 import { writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { apiCallTable, benchApiCalls } from './api-calls.js';
 import { benchEngine } from './engine.js';
 import { SET_GOAL_MS, benchSimulator } from './simulator.js';
 import { fixed, goal, table } from './table.js';
+import { SCALES, benchTimeScales } from './time-scale.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ENGINE_GOAL_US = 1000;
@@ -75,6 +77,18 @@ console.log(`codedeploy-hooks bench — ${results.at} — node ${process.version
   section(
     `Simulator wall time per built-in scenario (${sim.scenarios.length} scenarios, run one after another)`,
     sim.scenarios.length === 0 ? 'no built-in scenarios found in src/simulator/scenarios' : table(['scenario', 'wall time', 'result', 'as expected', 'simulated', 'time scale', 'note'], rows),
+  );
+}
+
+{
+  const rows = await benchTimeScales();
+  results.timeScales = rows;
+  section(
+    `Simulator wall time per time scale (${SCALES.map((s) => `${s}x`).join(', ')}; one simulated clock, so the result must not change)`,
+    table(
+      ['scenario', 'time scale', 'wall time', 'simulated', 'result', 'same result as at the first scale'],
+      rows.map((r) => [r.scenario, `${r.timeScale}x`, `${r.wallMs} ms`, `${r.simulatedSeconds} s`, r.status, r.sameAsFirst ? 'yes' : 'NO']),
+    ),
   );
 }
 

@@ -131,3 +131,20 @@ hooks:
     expect(world.lambda.getAlias('sample-app', 'live').FunctionVersion).toBe('2');
   });
 });
+
+describe('one simulation per process', () => {
+  it('a second simulate() while one runs is a setup error, and the first still ends normally', async () => {
+    const yaml = `
+platform: Lambda
+deployment: { config: CodeDeployDefault.LambdaCanary10Percent5Minutes, timeScale: 1000 }
+`;
+    const first = simulate(scenario(yaml));
+    // Let the first one start its clock.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(simulate(scenario(yaml))).rejects.toThrow(/another simulation is running in this process/);
+    const r = await first;
+    expect(r.status).toBe('Succeeded');
+    expect(r.simulatedSeconds).toBeGreaterThanOrEqual(300);
+  });
+});

@@ -1,3 +1,3 @@
 export { realClock, sleepOn, type Clock, type ClockTimer } from './clock.js';
 export { SimClock, type SimTimer } from './sim-clock.js';
-export { warpGlobals } from './warp.js';
+export { assertNoSimulationRunning, warpGlobals } from './warp.js';

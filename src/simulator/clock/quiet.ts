@@ -24,7 +24,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 
 /** Resource types that are one-shot work in flight (the rest, sockets, servers, timers, are idle handles). */
-const WORK_IN_FLIGHT = /^(FSReq|FileHandle|ConnectWrap|GetAddrInfoReqWrap|GetNameInfoReqWrap|QueryReqWrap|ShutdownWrap)/;
+const WORK_IN_FLIGHT = /^(FSReq|FileHandle|CloseReq|ConnectWrap|GetAddrInfoReqWrap|GetNameInfoReqWrap|QueryReqWrap|ShutdownWrap)/;
 
 /** Consecutive quiet event-loop turns that make the process quiet. */
 const QUIET_TURNS = 3;
@@ -61,7 +61,11 @@ export class ActivityMonitor {
     ['undici:request:trailers', () => this.pulse()],
   ];
 
+  /** MessagePorts active when the clock started (a test runner's own channel is always there). */
+  private basePorts = 0;
+
   start(): void {
+    this.basePorts = countPorts();
     for (const [name, fn] of this.handlers) subscribe(name, fn);
   }
 
@@ -107,7 +111,9 @@ export class ActivityMonitor {
     if (this.connecting.size > 0) return true;
     for (const [key, since] of this.inTransit) if (now - since > TRANSIT_LIMIT_MS) this.inTransit.delete(key);
     for (const [key, since] of this.early) if (now - since > TRANSIT_LIMIT_MS) this.early.delete(key);
-    return this.inTransit.size > 0 || process.getActiveResourcesInfo().some((type) => WORK_IN_FLIGHT.test(type));
+    if (this.inTransit.size > 0) return true;
+    const active = process.getActiveResourcesInfo();
+    return active.some((type) => WORK_IN_FLIGHT.test(type)) || countPorts(active) > this.basePorts;
   }
 
   private departed(key: string): void {
@@ -159,4 +165,8 @@ export class ActivityMonitor {
     this.connecting.delete(m.socket);
     this.departed(`req:${m.socket.localPort}`);
   }
+}
+
+function countPorts(active = process.getActiveResourcesInfo()): number {
+  return active.filter((type) => type === 'MessagePort').length;
 }

@@ -23,6 +23,13 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 
 let active: SimClock | undefined;
 
+const ONE_AT_A_TIME = 'another simulation is running in this process; run simulations one after another';
+
+/** Throws when a simulation has the globals warped (call before setting anything up). */
+export function assertNoSimulationRunning(): void {
+  if (active) throw new Error(ONE_AT_A_TIME);
+}
+
 /** A Node-like Timeout object for a timer on the simulated clock. */
 class SimTimeout {
   private static nextId = 1;
@@ -62,7 +69,7 @@ class SimTimeout {
  * share the globals, so it is refused.
  */
 export function warpGlobals(clock: SimClock): () => void {
-  if (active) throw new Error('another simulation is running in this process; run simulations one after another');
+  assertNoSimulationRunning();
   active = clock;
   const saved = {
     setTimeout: globalThis.setTimeout,

@@ -27,6 +27,21 @@ export interface TrafficSummary {
   byVersion: Record<string, { total: number; failed: number }>;
 }
 
+export function emptyTrafficSummary(): TrafficSummary {
+  return { total: 0, failed: 0, byVersion: {} };
+}
+
+/** Adds `total` requests to `version`, `failed` of them failed, to each summary. */
+export function addRequests(summaries: TrafficSummary[], version: string, total: number, failed: number): void {
+  for (const s of summaries) {
+    s.total += total;
+    s.failed += failed;
+    const v = (s.byVersion[version] ??= { total: 0, failed: 0 });
+    v.total += total;
+    v.failed += failed;
+  }
+}
+
 export interface SimulationResult {
   scenario: string;
   source: string;

@@ -9,8 +9,7 @@ import { existsSync } from 'node:fs';
 import { substituteAll } from '../scenario/placeholders.js';
 import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
-import { realClock } from '../clock/clock.js';
-import { warpGlobals } from '../clock/warp.js';
+import { assertNoSimulationRunning, warpGlobals } from '../clock/warp.js';
 import { startEmulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { AlarmMonitor } from './alarm-monitor.js';
@@ -46,6 +45,12 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   const timeScale = opts.timeScale ?? scenario.deployment.timeScale;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new SimulatorSetupError(`time scale must be a positive number, got ${timeScale}`);
 
+  // The hooks' time globals are the process's: one simulation at a time, refused before anything is set up.
+  try {
+    assertNoSimulationRunning();
+  } catch (err) {
+    throw new SimulatorSetupError((err as Error).message);
+  }
   // Fail fast on missing modules, before any port is opened.
   for (const hook of scenario.hooks) if (!existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
   for (const s of scenario.schedules) if (!existsSync(s.module)) throw new SimulatorSetupError(`scheduled function ${s.functionName} module not found: ${s.module}`);
@@ -113,12 +118,19 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     });
     // From here on the whole world runs on the run's simulated clock: the services' timestamps and
     // timers, and (warped globals) the hooks' and the application's Date, timers and timeouts.
+    let unwarp: () => void;
+    try {
+      unwarp = warpGlobals(run.clock);
+    } catch (err) {
+      run.clock.dispose();
+      throw new SimulatorSetupError((err as Error).message, { cause: err });
+    }
+    const worldClock = world.clock;
     world.useClock(run.clock);
-    const unwarp = warpGlobals(run.clock);
     cleanups.push(() => {
       unwarp();
       run.clock.dispose();
-      world.useClock(realClock);
+      world.useClock(worldClock);
     });
 
     const cd = world.codeDeploy;

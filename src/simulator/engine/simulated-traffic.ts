@@ -16,7 +16,7 @@ import type { Scenario, VersionBehaviour } from '../scenario/types.js';
 import type { Clock, ClockTimer } from '../clock/clock.js';
 import { httpApiEvent, isWebResult, requestPath, type AppHandler } from './app-versions.js';
 import { seededRandom } from './random.js';
-import type { TrafficSummary } from './result.js';
+import { addRequests, emptyTrafficSummary, type TrafficSummary } from './result.js';
 
 /** One version's requests in one slice. */
 export interface VersionSlice {
@@ -47,8 +47,8 @@ export class SimulatedTraffic {
   private owed = 0;
   private readonly pick: () => number;
   private readonly outcomes = new Map<string, () => number>();
-  private readonly total: TrafficSummary = emptySummary();
-  private sinceMark: TrafficSummary = emptySummary();
+  private readonly total: TrafficSummary = emptyTrafficSummary();
+  private sinceMark: TrafficSummary = emptyTrafficSummary();
   private running: Promise<void> = Promise.resolve();
   /** The paths the traffic requests, as the application sees them (`traffic.paths`, or its one `path`). */
   private readonly paths: string[];
@@ -97,7 +97,7 @@ export class SimulatedTraffic {
   /** Requests since the previous call (for the timeline). */
   takeDelta(): TrafficSummary {
     const delta = this.sinceMark;
-    this.sinceMark = emptySummary();
+    this.sinceMark = emptyTrafficSummary();
     return delta;
   }
 
@@ -158,7 +158,7 @@ export class SimulatedTraffic {
       latencyMs: affected ? behaviour.latencyMs : 0,
     };
     this.route.record(slice, at);
-    this.count(version, total, this.route.failed(slice));
+    addRequests([this.total, this.sinceMark], version, total, this.route.failed(slice));
   }
 
   /** The real request: the application's handler with the version's status override, without the injected errors and latency. */
@@ -177,18 +177,4 @@ export class SimulatedTraffic {
     const { current, target } = this.scenario.versions;
     return version === target.version ? target : version === current.version ? current : { version, errorRate: 0, latencyMs: 0 };
   }
-
-  private count(version: string, total: number, failed: number): void {
-    for (const s of [this.total, this.sinceMark]) {
-      s.total += total;
-      s.failed += failed;
-      const v = (s.byVersion[version] ??= { total: 0, failed: 0 });
-      v.total += total;
-      v.failed += failed;
-    }
-  }
-}
-
-function emptySummary(): TrafficSummary {
-  return { total: 0, failed: 0, byVersion: {} };
 }

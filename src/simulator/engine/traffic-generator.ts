@@ -1,12 +1,14 @@
 /**
- * Production traffic during the deployment: a steady rate of requests to the
- * alias (Lambda, through the world's invoke path so versions are chosen by
- * the alias weights and AWS/Lambda metrics are recorded) or to the production
- * listener (ECS, through the loopback load balancer).
+ * Production traffic in real time, while a `codedeploy-hooks/testing` runHook
+ * call runs: a steady rate of real requests to the alias (Lambda, through the
+ * world's invoke path so versions are chosen by the alias weights and
+ * AWS/Lambda metrics are recorded) or to the production listener (ECS, through
+ * the loopback load balancer). A simulated deployment sends its traffic per
+ * simulated second instead (simulated-traffic.ts).
  */
 import type { Scenario } from '../scenario/types.js';
 import { seededRandom } from './random.js';
-import type { TrafficSummary } from './result.js';
+import { addRequests, emptyTrafficSummary, type TrafficSummary } from './result.js';
 
 /** The path of each next request: the scenario's one path, or one of its `paths` (seeded). */
 export function trafficPaths(scenario: Scenario): () => string {
@@ -22,8 +24,8 @@ export type SendRequest = () => Promise<{ version: string; failed: boolean }>;
 export class TrafficGenerator {
   private timer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly total: TrafficSummary = { total: 0, failed: 0, byVersion: {} };
-  private sinceMark: TrafficSummary = { total: 0, failed: 0, byVersion: {} };
+  private readonly total: TrafficSummary = emptyTrafficSummary();
+  private sinceMark: TrafficSummary = emptyTrafficSummary();
 
   constructor(
     private readonly requestsPerSecond: number,
@@ -51,7 +53,7 @@ export class TrafficGenerator {
   /** Requests since the previous call (for the timeline). */
   takeDelta(): TrafficSummary {
     const delta = this.sinceMark;
-    this.sinceMark = { total: 0, failed: 0, byVersion: {} };
+    this.sinceMark = emptyTrafficSummary();
     return delta;
   }
 
@@ -68,12 +70,6 @@ export class TrafficGenerator {
   }
 
   private count(version: string, failed: boolean): void {
-    for (const s of [this.total, this.sinceMark]) {
-      s.total++;
-      if (failed) s.failed++;
-      const v = (s.byVersion[version] ??= { total: 0, failed: 0 });
-      v.total++;
-      if (failed) v.failed++;
-    }
+    addRequests([this.total, this.sinceMark], version, 1, failed ? 1 : 0);
   }
 }
