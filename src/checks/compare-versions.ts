@@ -210,7 +210,8 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
       const all = verdicts.map(([, v]) => v);
       const failed = all.filter((v) => v.state === 'failed');
       const short = all.filter((v) => v.state === 'inconclusive');
-      const over = ` over ${formatDuration(end.getTime() - start.getTime())}`;
+      // Not the measured length: it would differ by a fraction of a second from one run to the next.
+      const over = options.since === 'deployment' ? ' since the deployment started' : ` over the last ${formatDuration(lookbackMs)}`;
       if (failed.length > 0) return { state: 'failed', reason: failed.map((v) => v.text).join('; ') + over, details };
       if (short.length > 0) {
         const text = short.map((v) => v.text).join('; ') + over;
