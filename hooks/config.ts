@@ -144,6 +144,18 @@ export function readRequests(env: Env, name: string, fallback: SmokeRequest[]): 
 
 export const DEFAULT_SMOKE: SmokeRequest[] = [{ method: 'GET', path: '/health', expectStatus: 200 }];
 
+/**
+ * How a smoke suite judges a version once it answered: N more requests (or invocations)
+ * after the first success, of which a share must succeed. A wait-until-healthy retry loop
+ * ends at the first success, so on its own it passes a version failing half its requests.
+ */
+export function readFollowUp(env: Env, fallback: number): { count: number; minSuccessRatio: number } {
+  return {
+    count: readInt(env, 'SMOKE_FOLLOW_UP', fallback, { max: 1000 }),
+    minSuccessRatio: readNumber(env, 'SMOKE_MIN_SUCCESS', 0.8, { min: 0, max: 1 }),
+  };
+}
+
 /** Alarm settings shared by every hook. */
 export interface AlarmConfig {
   enabled: boolean;
@@ -156,6 +168,49 @@ export function readAlarms(env: Env): AlarmConfig {
     enabled: readBool(env, 'CHECK_ALARMS', true),
     names: readList(env, 'ALARM_NAMES'),
     insufficientData: readChoice(env, 'INSUFFICIENT_DATA', INSUFFICIENT_DATA, 'pass'),
+  };
+}
+
+/**
+ * The old-vs-new comparison both post-traffic hooks (and the canary analyzer) run:
+ * enforced by default, over the whole deployment so far (a growing window, which the
+ * sequential tests assume), passing with the reason said when the sample is too small.
+ */
+export interface CompareConfig {
+  mode: CompareMode;
+  confidence: number;
+  minRequests: number;
+  minPeriods: number;
+  insufficientSample: 'pass' | 'inconclusive';
+  errorRateTolerance: number;
+  latencyTolerance: number;
+  latencyMinDeltaMs: number;
+  lookbackMs: number;
+  /** Lambda: the function's own per-version 5xx count, "Namespace:MetricName". */
+  responseErrors?: { namespace: string; metricName: string };
+}
+
+export const INSUFFICIENT_SAMPLE = ['pass', 'inconclusive'] as const;
+
+export function readCompare(env: Env): CompareConfig {
+  const metric = readString(env, 'COMPARE_5XX_METRIC');
+  let responseErrors: CompareConfig['responseErrors'];
+  if (metric !== undefined) {
+    const at = metric.lastIndexOf(':');
+    if (at <= 0 || at === metric.length - 1) fail('COMPARE_5XX_METRIC', 'must be Namespace:MetricName, e.g. CodeDeployHooks/App:Http5xx', metric);
+    responseErrors = { namespace: metric.slice(0, at), metricName: metric.slice(at + 1) };
+  }
+  return {
+    mode: readChoice(env, 'COMPARE', COMPARE_MODES, 'enforce', COMPARE_MODE_ALIASES),
+    confidence: readNumber(env, 'COMPARE_CONFIDENCE', 0.99, { min: 0.5, max: 0.9999 }),
+    minRequests: readInt(env, 'COMPARE_MIN_REQUESTS', 50, { min: 1 }),
+    minPeriods: readInt(env, 'COMPARE_MIN_PERIODS', 3, { min: 1, max: 1440 }),
+    insufficientSample: readChoice(env, 'COMPARE_INSUFFICIENT_SAMPLE', INSUFFICIENT_SAMPLE, 'pass'),
+    errorRateTolerance: readNumber(env, 'COMPARE_ERROR_TOLERANCE', 0.001, { min: 0, max: 0.5 }),
+    latencyTolerance: readNumber(env, 'COMPARE_LATENCY_TOLERANCE', 0.1, { min: 0, max: 10 }),
+    latencyMinDeltaMs: readInt(env, 'COMPARE_LATENCY_MIN_DELTA_MS', 10, { max: 60_000 }),
+    lookbackMs: readInt(env, 'COMPARE_LOOKBACK_MS', 3_600_000, { min: 60_000, max: 86_400_000 }),
+    ...(responseErrors ? { responseErrors } : {}),
   };
 }
 

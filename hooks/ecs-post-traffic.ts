@@ -1,23 +1,28 @@
 /**
  * ECS AfterAllowTraffic hook: after production traffic moved to the new task
- * set, bakes on the deployment group's alarms (with history) and on the ALB
- * metrics of the new target group (target 5xx per minute, unhealthy hosts).
+ * set, bakes on the deployment group's alarms (with history), on the health of
+ * the new target group (unhealthy hosts; target 5xx per minute only when a
+ * limit is set, since an absolute count trips on any background error rate)
+ * and on green compared with blue over the whole deployment (target 5xx rate,
+ * p50 and p99 response time, a sequential test).
  *
  * Configuration (all optional, see "Ready hooks" in README.md):
  *   CODEDEPLOY_HOOKS_BAKE_DURATION_MS, _BAKE_INTERVAL_MS, _BAKE_INITIAL_DELAY_MS
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
- *   CODEDEPLOY_HOOKS_MAX_5XX_PER_MINUTE (default 5), _MAX_UNHEALTHY_HOSTS (default 0),
+ *   CODEDEPLOY_HOOKS_MAX_5XX_PER_MINUTE (default: no limit), _MAX_UNHEALTHY_HOSTS (default 0),
  *   CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP (default true)
+ *   CODEDEPLOY_HOOKS_COMPARE and _COMPARE_* (as the Lambda post-traffic hook; default enforce)
  */
 import { defineHook } from '../src/index.js';
 import { ecsPostTrafficChecks } from './checks/ecs-post-traffic.js';
 import { OptionsError } from '../src/errors.js';
-import { readAlarms, readBake, readBool, readInt, type AlarmConfig, type BakeConfig, type Env } from './config.js';
+import { readAlarms, readBake, readBool, readCompare, readInt, readString, type AlarmConfig, type BakeConfig, type CompareConfig, type Env } from './config.js';
 
 export interface EcsPostTrafficConfig {
   bake: BakeConfig;
   alarms: AlarmConfig;
-  targetGroup: { enabled: boolean; max5xxPerMinute: number; maxUnhealthyHosts: number };
+  targetGroup: { enabled: boolean; max5xxPerMinute?: number; maxUnhealthyHosts: number };
+  compare: CompareConfig;
 }
 
 export function ecsPostTrafficConfig(env: Env): EcsPostTrafficConfig {
@@ -26,12 +31,16 @@ export function ecsPostTrafficConfig(env: Env): EcsPostTrafficConfig {
     alarms: readAlarms(env),
     targetGroup: {
       enabled: readBool(env, 'CHECK_TARGET_GROUP', true),
-      max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 5),
+      ...(readString(env, 'MAX_5XX_PER_MINUTE') !== undefined ? { max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 0) } : {}),
       maxUnhealthyHosts: readInt(env, 'MAX_UNHEALTHY_HOSTS', 0),
     },
+    compare: readCompare(env),
   };
-  if (!config.alarms.enabled && !config.targetGroup.enabled) {
-    throw new OptionsError('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'is false and CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP is false: the hook would check nothing');
+  if (!config.alarms.enabled && !config.targetGroup.enabled && config.compare.mode !== 'enforce') {
+    throw new OptionsError(
+      'CODEDEPLOY_HOOKS_CHECK_ALARMS',
+      `is false, CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP is false and CODEDEPLOY_HOOKS_COMPARE is ${config.compare.mode}: the hook would check nothing`,
+    );
   }
   return config;
 }

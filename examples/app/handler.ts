@@ -30,6 +30,35 @@ const ITEMS = [
 ];
 
 export async function handler(event: WebEvent | null | undefined): Promise<WebResult> {
+  const result = route(event);
+  emitResponseMetric(result.statusCode);
+  return result;
+}
+
+/**
+ * In Lambda, one EMF line per response: CloudWatch Logs turns it into the metric
+ * CodeDeployHooks/App Http5xx (1 for a 5xx, else 0) by FunctionName and ExecutedVersion,
+ * and by FunctionName alone. Lambda's own Errors metric only counts thrown errors; this
+ * is how the ready hooks and the alarms see a version answering 5xx without throwing.
+ * (The simulator records the same metric itself.)
+ */
+function emitResponseMetric(statusCode: number): void {
+  const fn = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const version = process.env.AWS_LAMBDA_FUNCTION_VERSION;
+  if (!fn || !version) return;
+  const line = {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{ Namespace: 'CodeDeployHooks/App', Dimensions: [['FunctionName', 'ExecutedVersion'], ['FunctionName']], Metrics: [{ Name: 'Http5xx', Unit: 'Count' }] }],
+    },
+    FunctionName: fn,
+    ExecutedVersion: version,
+    Http5xx: statusCode >= 500 ? 1 : 0,
+  };
+  console.log(JSON.stringify(line));
+}
+
+function route(event: WebEvent | null | undefined): WebResult {
   const method = (event?.requestContext?.http?.method ?? event?.httpMethod ?? event?.method ?? 'GET').toUpperCase();
   const path = event?.rawPath ?? event?.requestContext?.http?.path ?? event?.path ?? '/';
 

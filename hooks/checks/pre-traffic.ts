@@ -18,17 +18,27 @@ export function toPayload(r: SmokeRequest, format: EventFormat): Record<string, 
   return build(req) as Record<string, unknown>;
 }
 
-/** One invoke check per request (each named after it), then the alarm gate. */
+/**
+ * Per request: invoke until healthy (the retries ride out a cold start), then the follow-up
+ * invocations that judge the version; then the alarm gate.
+ */
 export function preTrafficChecks(config: PreTrafficConfig): CheckSpec[] {
-  const checks: CheckSpec[] = config.requests.map((r) =>
-    invokeTarget({
-      name: `invoke ${r.method} ${r.path}`,
-      payload: toPayload(r, config.eventFormat),
-      expect: { statusCode: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) },
-      timeoutMs: config.invokeTimeoutMs,
-      retry: { attempts: config.invokeAttempts, delayMs: 1000 },
-    }),
-  );
+  const checks: CheckSpec[] = config.requests.map((r) => {
+    const payload = toPayload(r, config.eventFormat);
+    const expect = { statusCode: r.expectStatus, ...(r.bodyContains !== undefined ? { bodyContains: r.bodyContains } : {}) };
+    const name = `invoke ${r.method} ${r.path}`;
+    const healthy = invokeTarget({ name, payload, expect, timeoutMs: config.invokeTimeoutMs, retry: { attempts: config.invokeAttempts, delayMs: 1000 } });
+    const { count, minSuccessRatio } = config.followUp;
+    if (count === 0) return healthy;
+    const followUp = invokeTarget({
+      name: `${name} × ${count} after healthy`,
+      payload,
+      expect,
+      burst: { count, concurrency: Math.min(count, 5), minSuccessRatio },
+      timeoutMs: config.invokeTimeoutMs * Math.ceil(count / 5),
+    });
+    return { name, sequence: [healthy, followUp] };
+  });
   if (config.alarms.enabled) {
     checks.push(
       groupAlarms(config.alarms, 'deployment-group alarms not firing'),
@@ -36,4 +46,3 @@ export function preTrafficChecks(config: PreTrafficConfig): CheckSpec[] {
   }
   return checks;
 }
-

@@ -1,7 +1,9 @@
 /**
  * A check on the ALB metrics of the target group serving the new task set:
- * fails when it answers more 5xx per minute than allowed or reports unhealthy
- * hosts. The target group's CloudWatch dimensions need its ARN, so the check
+ * fails when it reports unhealthy hosts or, with a limit set, answers more
+ * 5xx per minute than allowed (an absolute count, so off by default: any
+ * background error rate trips it at enough traffic; the relative comparison
+ * of green with blue judges error rates). The target group's CloudWatch dimensions need its ARN, so the check
  * looks it up (DescribeTargetGroups) when it runs, then defers to metric().
  */
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -12,15 +14,15 @@ import { DEFAULT_CHECK_CLIENT_CONFIG } from '../../src/clients.js';
 import { loadBalancerDimension, targetGroupDimension } from '../../src/checks/compare-versions.js';
 
 export interface TargetGroupHealthOptions {
-  /** Fail when a minute has more target 5xx than this. */
-  max5xxPerMinute: number;
+  /** Fail when a minute has more target 5xx than this. @default no limit */
+  max5xxPerMinute?: number;
   /** Fail when the unhealthy host count exceeds this. */
   maxUnhealthyHosts: number;
   /** Window ending now, in ms. */
   lookbackMs: number;
 }
 
-const NAME = 'green target group 5xx and health';
+const NAME = 'green target group health';
 
 export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
   return {
@@ -48,14 +50,6 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
         { Name: 'LoadBalancer', Value: loadBalancerDimension(lbArn) },
       ];
       const query = (Id: string, MetricName: string, Stat: string) => ({ Id, MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName, Dimensions: dimensions }, Stat } });
-      const errors = metric({
-        name: NAME,
-        queries: [query('target5xx', 'HTTPCode_Target_5XX_Count', 'Sum')],
-        failWhen: { id: 'target5xx', stat: 'max', op: '>', threshold: options.max5xxPerMinute },
-        lookbackMs: options.lookbackMs,
-        // No 5xx datapoints means no 5xx answered; CloudWatch omits zero counts.
-        noData: 'pass',
-      });
       const hosts = metric({
         name: NAME,
         queries: [query('unhealthy', 'UnHealthyHostCount', 'Maximum')],
@@ -65,12 +59,22 @@ export function targetGroupHealth(options: TargetGroupHealthOptions): Check {
         // so no datapoint means the gate cannot see green's targets: not a pass.
         noData: 'inconclusive',
       });
-      const [a, b] = [await errors.run(ctx), await hosts.run(ctx)];
+      const limit5xx = options.max5xxPerMinute;
+      const errors = limit5xx === undefined ? undefined : metric({
+        name: NAME,
+        queries: [query('target5xx', 'HTTPCode_Target_5XX_Count', 'Sum')],
+        failWhen: { id: 'target5xx', stat: 'max', op: '>', threshold: limit5xx },
+        lookbackMs: options.lookbackMs,
+        // No 5xx datapoints means no 5xx answered; CloudWatch omits zero counts.
+        noData: 'pass',
+      });
+      const b = await hosts.run(ctx);
+      const a = errors ? await errors.run(ctx) : undefined;
       // The worse of the two: failed, then error/inconclusive, then passed.
       const rank = (o: CheckOutcome) => (o.state === 'failed' ? 0 : o.state === 'passed' ? 2 : 1);
-      const worst = rank(b) < rank(a) ? b : a;
-      const outcome: CheckOutcome = worst.state === 'passed' ? { state: 'passed', reason: `${a.reason}; ${b.reason}` } : worst;
-      outcome.details = { ...(a.details ?? {}), ...(b.details ?? {}) };
+      const worst = a && rank(a) <= rank(b) ? a : b;
+      const outcome: CheckOutcome = worst.state === 'passed' ? { state: 'passed', reason: a ? `${a.reason}; ${b.reason}` : b.reason } : worst;
+      outcome.details = { ...(a?.details ?? {}), ...(b.details ?? {}) };
       return { ...outcome, details: { targetGroup: name, ...outcome.details } };
     },
   };

@@ -1,43 +1,61 @@
 /**
- * compareVersions(): a Kayenta-style judgement of the new version against the
- * one it replaces, over the same window with the same traffic mix.
- *  - Lambda: AWS/Lambda by ExecutedVersion behind the alias (target vs current).
- *  - ECS: AWS/ApplicationELB per target group (green vs blue).
- * Error rates: one-sided two-proportion z test with an absolute tolerance.
- * Latency: one-sided Mann-Whitney U on per-period samples, with the baseline
- * scaled by (1 + relative tolerance). The check fails only when the new
- * version is worse beyond the tolerance at the chosen confidence, and is
- * inconclusive when there is too little data to say.
+ * compareVersions(): judges the new version against the one it replaces, on
+ * the same alias or listener over the same periods (the old version serves
+ * the rest of the traffic at the same time, so no separate baseline
+ * deployment is needed):
+ *  - Lambda: AWS/Lambda by ExecutedVersion behind the alias (target vs
+ *    current); errors are function errors plus, with `responseErrors`, the 5xx
+ *    answers the function counts itself (an EMF metric), which Lambda's
+ *    Errors metric never sees.
+ *  - ECS: AWS/ApplicationELB per target group (green vs blue): target 5xx.
+ * Error rate and latency (p50 and p99 by default) are each an always-valid
+ * sequential test (src/checks/version-judges.ts), and the confidence is split
+ * over them (Bonferroni), so the chance that a version no worse than the old
+ * one is failed stays below 1 − confidence however often the check runs over
+ * a growing window (`since: 'deployment'`). Below the minimum sample it is
+ * inconclusive, or passes with that said, by `insufficientSample`.
  */
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, EcsHookContext } from '../types.js';
 import { commonFields, sendWithThrottleRetry } from './cw-common.js';
 import { lambdaDimensions, lambdaScope } from './lambda-metrics.js';
-import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery } from './metric-data.js';
-import { mannWhitneyU, quantile, twoProportionZTest } from './stats.js';
+import { fetchMetricData, validatePeriod, type FetchResult, type MetricQuery, type MetricSeries } from './metric-data.js';
+import { judgeErrors, judgeLatency, type Side, type Verdict } from './version-judges.js';
 import { show } from '../util/show.js';
 import { DEFAULT_CHECK_CLIENT_CONFIG } from '../clients.js';
-import { errorText, formatDuration, requirePositive, type CommonCheckOptions, COMMON_KEYS, isPlainObject, rejectUnknownKeys } from './common.js';
+import { errorText, formatDuration, isPlainObject, requirePositive, type CommonCheckOptions, COMMON_KEYS, rejectUnknownKeys } from './common.js';
+
+export type { Side, Verdict } from './version-judges.js';
+export { judgeErrors, judgeLatency } from './version-judges.js';
 
 export interface CompareVersionsOptions extends CommonCheckOptions {
-  /** Window ending now. @default 600000 (10 min) */
+  /** Window ending now; with `since: 'deployment'`, the longest window read. @default 600000 (10 min) */
   lookbackMs?: number;
+  /** 'deployment': the window starts when the deployment was created (a growing window, what the sequential tests assume). */
+  since?: 'deployment';
   /** Period of the per-period samples. @default 60 */
   periodSeconds?: number;
-  /** One-sided confidence of "the new version is worse". @default 0.95 */
+  /** 1 − the largest false-rollback rate accepted for a version no worse than the old one. @default 0.99 */
   confidence?: number;
-  /** Allowed absolute increase of the error rate (0.01 = one percentage point). @default 0.01 */
+  /** Allowed absolute increase of the error rate (0.001 = 0.1 percentage point). @default 0.001 */
   errorRateTolerance?: number;
-  /** Allowed relative increase of latency (0.2 = 20 % slower). @default 0.2 */
+  /** Allowed relative increase of latency (0.1 = 10 % slower). @default 0.1 */
   latencyTolerance?: number;
-  /** Below these sizes (on either side) the comparison is inconclusive. @default { requests: 50, periods: 5 } */
+  /** A slowdown must also be larger than this, in ms, to count. @default 10 */
+  latencyMinDeltaMs?: number;
+  /** Below these sizes the comparison is inconclusive. @default { requests: 50, periods: 3 } */
   minSamples?: { requests?: number; periods?: number };
+  /** Below the minimum sample: 'inconclusive' (fails an enforced check) or 'pass' (passes, saying what it had and needed). @default 'inconclusive' */
+  insufficientSample?: 'inconclusive' | 'pass';
   /** What to compare. @default ['errors', 'latency'] */
   compare?: ('errors' | 'latency')[];
-  /** CloudWatch statistic of each period's latency sample. @default 'Average' */
-  latencyStat?: string;
+  /** CloudWatch statistics of the per-period latency samples. @default ['p50', 'p99'] */
+  latencyStats?: string[];
+  /** Lambda: a count of 5xx answers per version the function publishes (EMF), dimensions FunctionName and ExecutedVersion. */
+  responseErrors?: { namespace: string; metricName: string };
   /** Lambda: override the deployment's function and alias, and the two versions. */
   functionName?: string;
   alias?: string;
@@ -49,19 +67,24 @@ export interface CompareVersionsOptions extends CommonCheckOptions {
   targetGroups?: { baseline: string; canary: string };
 }
 
-export interface Side {
-  label: string;
-  errors: number;
-  requests: number;
-  latency: number[];
-}
-
-export type Verdict = { state: 'passed' | 'failed' | 'inconclusive'; text: string; details: Record<string, unknown> };
-
 const LB_DIMENSION = /^app\/[^/]+\/[^/]+$/;
 const TG_DIMENSION = /^targetgroup\/[^/]+\/[^/]+$/;
+const STAT = /^(Average|Minimum|Maximum|p\d{1,2}(\.\d+)?)$/;
 
-const COMPARE_KEYS = ['lookbackMs', 'periodSeconds', 'confidence', 'errorRateTolerance', 'latencyTolerance', 'minSamples', 'compare', 'latencyStat', 'functionName', 'alias', 'baselineVersion', 'canaryVersion', 'loadBalancer', 'targetGroups'];
+const COMPARE_KEYS = [
+  'lookbackMs', 'since', 'periodSeconds', 'confidence', 'errorRateTolerance', 'latencyTolerance', 'latencyMinDeltaMs', 'minSamples',
+  'insufficientSample', 'compare', 'latencyStats', 'responseErrors', 'functionName', 'alias', 'baselineVersion', 'canaryVersion', 'loadBalancer', 'targetGroups',
+];
+
+interface Built {
+  queries: MetricQuery[];
+  baselineLabel: string;
+  canaryLabel: string;
+  /** Latency unit, and how many of them make a millisecond. */
+  unit: string;
+  perMs: number;
+  platform: string;
+}
 
 export function compareVersions(options: CompareVersionsOptions = {}): Check {
   const field = 'compareVersions';
@@ -74,25 +97,43 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
   const base = commonFields(options, field, field);
   const lookbackMs = options.lookbackMs ?? 600_000;
   requirePositive(lookbackMs, `${field}.lookbackMs`);
+  if (options.since !== undefined && options.since !== 'deployment') throw new OptionsError(`${field}.since`, `must be 'deployment', got ${show(options.since)}`);
   const period = options.periodSeconds ?? 60;
   validatePeriod(period, `${field}.periodSeconds`);
-  const confidence = options.confidence ?? 0.95;
+  const confidence = options.confidence ?? 0.99;
   if (!(typeof confidence === 'number' && confidence > 0.5 && confidence < 1)) {
     throw new OptionsError(`${field}.confidence`, `must be between 0.5 and 1 (exclusive), got ${show(confidence)}`);
   }
-  const errorTol = options.errorRateTolerance ?? 0.01;
+  const errorTol = options.errorRateTolerance ?? 0.001;
   if (!(typeof errorTol === 'number' && errorTol >= 0 && errorTol < 1)) {
-    throw new OptionsError(`${field}.errorRateTolerance`, 'must be an absolute rate in [0, 1), e.g. 0.01 for one percentage point');
+    throw new OptionsError(`${field}.errorRateTolerance`, 'must be an absolute rate in [0, 1), e.g. 0.001 for 0.1 percentage point');
   }
-  const latencyTol = options.latencyTolerance ?? 0.2;
+  const latencyTol = options.latencyTolerance ?? 0.1;
   requirePositive(latencyTol, `${field}.latencyTolerance`, { allowZero: true });
+  const minDeltaMs = options.latencyMinDeltaMs ?? 10;
+  requirePositive(minDeltaMs, `${field}.latencyMinDeltaMs`, { allowZero: true });
   const minRequests = options.minSamples?.requests ?? 50;
-  const minPeriods = options.minSamples?.periods ?? 5;
+  const minPeriods = options.minSamples?.periods ?? 3;
   requirePositive(minRequests, `${field}.minSamples.requests`, { integer: true });
   requirePositive(minPeriods, `${field}.minSamples.periods`, { integer: true });
+  const insufficient = options.insufficientSample ?? 'inconclusive';
+  if (insufficient !== 'inconclusive' && insufficient !== 'pass') {
+    throw new OptionsError(`${field}.insufficientSample`, `must be 'inconclusive' or 'pass', got ${show(insufficient)}`);
+  }
   const compare = options.compare ?? ['errors', 'latency'];
   if (!Array.isArray(compare) || compare.length === 0 || compare.some((c) => c !== 'errors' && c !== 'latency')) {
     throw new OptionsError(`${field}.compare`, "must be a non-empty list of 'errors' and/or 'latency'");
+  }
+  const latencyStats = options.latencyStats ?? ['p50', 'p99'];
+  if (!Array.isArray(latencyStats) || latencyStats.length === 0 || latencyStats.some((st) => typeof st !== 'string' || !STAT.test(st))) {
+    throw new OptionsError(`${field}.latencyStats`, `must be a non-empty list of CloudWatch statistics such as p50, p99 or Average, got ${show(latencyStats)}`);
+  }
+  if (options.responseErrors !== undefined) {
+    const r = options.responseErrors as unknown;
+    if (!isPlainObject(r) || typeof r.namespace !== 'string' || r.namespace === '' || typeof r.metricName !== 'string' || r.metricName === '') {
+      throw new OptionsError(`${field}.responseErrors`, `must be { namespace, metricName } of a per-version 5xx count, got ${show(r)}`);
+    }
+    rejectUnknownKeys(r, ['namespace', 'metricName'], `${field}.responseErrors`);
   }
   if (options.loadBalancer !== undefined && (typeof options.loadBalancer !== 'string' || !LB_DIMENSION.test(options.loadBalancer))) {
     throw new OptionsError(`${field}.loadBalancer`, `must be the ALB dimension value app/<name>/<id>, got ${show(options.loadBalancer)}`);
@@ -108,20 +149,30 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
       }
     }
   }
-  const latencyStat = options.latencyStat ?? 'Average';
-  if (typeof latencyStat !== 'string' || latencyStat === '') throw new OptionsError(`${field}.latencyStat`, 'must be a CloudWatch statistic such as Average or p50');
+  const judged = (compare.includes('errors') ? 1 : 0) + (compare.includes('latency') ? latencyStats.length : 0);
+  // Bonferroni over the judged metrics: the family-wise false-rollback rate stays below 1 − confidence.
+  const alpha = (1 - confidence) / judged;
 
   return {
     ...base,
     async run(ctx) {
-      let built: { queries: MetricQuery[]; baselineLabel: string; canaryLabel: string; unit: string; platform: string };
+      let built: Built;
       try {
-        built = ctx.hook.platform === 'ECS' ? await ecsQueries(ctx, options, period, latencyStat) : lambdaQueries(ctx, options, period, latencyStat);
+        built = ctx.hook.platform === 'ECS' ? await ecsQueries(ctx, options, period, latencyStats) : lambdaQueries(ctx, options, period, latencyStats);
       } catch (error) {
         return { state: 'error', reason: error instanceof Error ? error.message : String(error) };
       }
       const end = new Date();
-      const start = new Date(end.getTime() - lookbackMs);
+      let start = new Date(end.getTime() - lookbackMs);
+      if (options.since === 'deployment') {
+        try {
+          const created = await deploymentCreated(ctx);
+          // Whole periods: the period holding the deployment's start belongs to the window.
+          if (created > start.getTime()) start = new Date(Math.floor(created / (period * 1000)) * period * 1000);
+        } catch (error) {
+          return { state: 'error', reason: `GetDeployment failed: ${errorText(error)}; cannot tell when the deployment started` };
+        }
+      }
       let fetched: FetchResult;
       try {
         fetched = await fetchMetricData(ctx, built.queries, { start, end });
@@ -132,38 +183,67 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
       if (denied.length > 0) {
         return { state: 'error', reason: `GetMetricData could not read ${denied.map((s) => `${s.id}: ${s.statusCode}`).join(', ')}` };
       }
-      const get = (id: string) => fetched.series.find((s) => s.id === id)?.values ?? [];
-      const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
-      const baseline: Side = { label: built.baselineLabel, errors: sum(get('err_base')), requests: sum(get('req_base')), latency: get('lat_base') };
-      const canary: Side = { label: built.canaryLabel, errors: sum(get('err_new')), requests: sum(get('req_new')), latency: get('lat_new') };
+      const baseline = side(fetched.series, 'base', built.baselineLabel, latencyStats);
+      const canary = side(fetched.series, 'new', built.canaryLabel, latencyStats);
 
-      const alpha = 1 - confidence;
-      // Keyed by kind, so details stay labelled whatever order `compare` lists them in.
-      const judged: [kind: string, verdict: Verdict][] = [];
-      if (compare.includes('errors')) judged.push(['errors', judgeErrors(baseline, canary, { alpha, tolerance: errorTol, minRequests })]);
-      if (compare.includes('latency')) judged.push(['latency', judgeLatency(baseline, canary, { alpha, tolerance: latencyTol, minPeriods, unit: built.unit })]);
-      const verdicts = judged.map(([, v]) => v);
-
+      const verdicts: [kind: string, verdict: Verdict][] = [];
+      if (compare.includes('errors')) verdicts.push(['errors', judgeErrors(baseline, canary, { alpha, tolerance: errorTol, minRequests })]);
+      if (compare.includes('latency')) {
+        for (const stat of latencyStats) {
+          const o = { alpha, tolerance: latencyTol, minDelta: minDeltaMs * built.perMs, minPeriods, unit: built.unit };
+          verdicts.push([`latency ${stat}`, judgeLatency(baseline, canary, stat, o)]);
+        }
+      }
       const details: Record<string, unknown> = {
         platform: built.platform,
-        window: { start: start.toISOString(), end: end.toISOString(), periodSeconds: period },
+        window: { start: start.toISOString(), end: end.toISOString(), periodSeconds: period, since: options.since ?? 'lookback' },
         confidence,
+        alphaPerMetric: alpha,
         errorRateTolerance: errorTol,
         latencyTolerance: latencyTol,
         minSamples: { requests: minRequests, periods: minPeriods },
         baseline: sideSummary(baseline),
         canary: sideSummary(canary),
         calls: fetched.calls,
-        ...Object.fromEntries(judged.map(([kind, v]) => [kind, v.details])),
+        ...Object.fromEntries(verdicts.map(([kind, v]) => [kind, v.details])),
       };
-      const failed = verdicts.filter((v) => v.state === 'failed');
-      const inconclusive = verdicts.filter((v) => v.state === 'inconclusive');
-      const over = ` over the last ${formatDuration(lookbackMs)}`;
+      const all = verdicts.map(([, v]) => v);
+      const failed = all.filter((v) => v.state === 'failed');
+      const short = all.filter((v) => v.state === 'inconclusive');
+      // Not the measured length: it would differ by a fraction of a second from one run to the next.
+      const over = options.since === 'deployment' ? ' since the deployment started' : ` over the last ${formatDuration(lookbackMs)}`;
       if (failed.length > 0) return { state: 'failed', reason: failed.map((v) => v.text).join('; ') + over, details };
-      if (inconclusive.length > 0) return { state: 'inconclusive', reason: inconclusive.map((v) => v.text).join('; ') + over, details };
-      return { state: 'passed', reason: verdicts.map((v) => v.text).join('; ') + over, details };
+      if (short.length > 0) {
+        const text = short.map((v) => v.text).join('; ') + over;
+        if (insufficient === 'pass') {
+          const judgedText = all.filter((v) => v.state !== 'inconclusive').map((v) => v.text);
+          return { state: 'passed', reason: `not enough data to judge, passed by insufficientSample 'pass': ${[text, ...judgedText].join('; ')}`, details: { ...details, insufficientSample: true } };
+        }
+        return { state: 'inconclusive', reason: text, details };
+      }
+      return { state: 'passed', reason: all.map((v) => v.text).join('; ') + over, details };
     },
   };
+}
+
+/** When the deployment was created (GetDeployment), epoch ms. */
+async function deploymentCreated(ctx: CheckContext): Promise<number> {
+  const codeDeploy = ctx.clients.get('codeDeploy', () => new CodeDeployClient({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
+  const out = await codeDeploy.send(new GetDeploymentCommand({ deploymentId: ctx.hook.deploymentId }), { abortSignal: ctx.signal });
+  const created = out.deploymentInfo?.createTime;
+  if (!created) throw new Error(`deployment ${ctx.hook.deploymentId} has no createTime`);
+  return new Date(created).getTime();
+}
+
+function side(series: MetricSeries[], suffix: string, label: string, latencyStats: string[]): Side {
+  const get = (id: string) => series.find((s) => s.id === id);
+  const sum = (id: string) => (get(id)?.values ?? []).reduce((a, b) => a + b, 0);
+  const latency: Record<string, Map<number, number>> = {};
+  latencyStats.forEach((stat, i) => {
+    const s = get(`lat${i}_${suffix}`);
+    latency[stat] = new Map((s?.timestamps ?? []).map((t, k) => [t, s!.values[k]!]));
+  });
+  return { label, errors: sum(`err_${suffix}`) + sum(`err5xx_${suffix}`), requests: sum(`req_${suffix}`), latency };
 }
 
 function sideSummary(s: Side): Record<string, unknown> {
@@ -172,79 +252,24 @@ function sideSummary(s: Side): Record<string, unknown> {
     requests: s.requests,
     errors: s.errors,
     errorRate: s.requests > 0 ? s.errors / s.requests : null,
-    latencyPeriods: s.latency.length,
-    latencyMedian: s.latency.length > 0 ? quantile(s.latency, 0.5) : null,
+    latencyPeriods: Object.fromEntries(Object.entries(s.latency).map(([stat, m]) => [stat, m.size])),
   };
 }
 
-function pct(rate: number): string {
-  return `${Math.round(rate * 10000) / 100}%`;
+function stat(id: string, ns: string, metricName: string, dims: Dimension[], period: number, st: string): MetricQuery {
+  return { Id: id, MetricStat: { Metric: { Namespace: ns, MetricName: metricName, Dimensions: dims }, Period: period, Stat: st }, ReturnData: true };
 }
 
-function pText(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${Math.round(p * 1000) / 1000}`;
+/** Errors (Sum), requests (Sum) and one latency series per statistic, for one side. */
+function sideQueries(suffix: string, ns: string, names: [errors: string, requests: string, latency: string], dims: Dimension[], period: number, latencyStats: string[]): MetricQuery[] {
+  return [
+    stat(`err_${suffix}`, ns, names[0], dims, period, 'Sum'),
+    stat(`req_${suffix}`, ns, names[1], dims, period, 'Sum'),
+    ...latencyStats.map((st, i) => stat(`lat${i}_${suffix}`, ns, names[2], dims, period, st)),
+  ];
 }
 
-export function judgeErrors(base: Side, canary: Side, o: { alpha: number; tolerance: number; minRequests: number }): Verdict {
-  if (base.requests < o.minRequests || canary.requests < o.minRequests) {
-    return {
-      state: 'inconclusive',
-      text: `too few requests to compare error rates: ${canary.label} ${canary.requests}, ${base.label} ${base.requests} (need ${o.minRequests} each)`,
-      details: { verdict: 'inconclusive', requests: { canary: canary.requests, baseline: base.requests }, needed: o.minRequests },
-    };
-  }
-  // Error counts above request counts happen with late-arriving datapoints; clip them.
-  const xc = Math.min(canary.errors, canary.requests);
-  const xb = Math.min(base.errors, base.requests);
-  const test = twoProportionZTest(xc, canary.requests, xb, base.requests, o.tolerance);
-  const worse = test.pValue < o.alpha;
-  const rates = `${canary.label} error rate ${pct(test.p1)} (${xc}/${canary.requests}) vs ${pct(test.p2)} (${xb}/${base.requests}) on ${base.label}`;
-  const stats = `z = ${Math.round(test.z * 100) / 100}, ${pText(test.pValue)}`;
-  return {
-    state: worse ? 'failed' : 'passed',
-    text: worse
-      ? `${rates}: worse by more than ${pct(o.tolerance)} at ${pct(1 - o.alpha)} confidence (${stats})`
-      : `${rates}: not worse beyond ${pct(o.tolerance)} (${stats})`,
-    details: { verdict: worse ? 'worse' : 'ok', ...test },
-  };
-}
-
-export function judgeLatency(base: Side, canary: Side, o: { alpha: number; tolerance: number; minPeriods: number; unit: string }): Verdict {
-  if (base.latency.length < o.minPeriods || canary.latency.length < o.minPeriods) {
-    return {
-      state: 'inconclusive',
-      text: `too few latency periods to compare: ${canary.label} ${canary.latency.length}, ${base.label} ${base.latency.length} (need ${o.minPeriods} each)`,
-      details: { verdict: 'inconclusive', periods: { canary: canary.latency.length, baseline: base.latency.length }, needed: o.minPeriods },
-    };
-  }
-  // H1: canary > baseline × (1 + tolerance), i.e. slower beyond the tolerance.
-  const scaled = base.latency.map((v) => v * (1 + o.tolerance));
-  const test = mannWhitneyU(canary.latency, scaled);
-  const worse = test.pValue < o.alpha;
-  const mc = quantile(canary.latency, 0.5);
-  const mb = quantile(base.latency, 0.5);
-  const fmt = (v: number) => `${Math.round(v * 1000) / 1000} ${o.unit}`;
-  const medians = `${canary.label} median latency ${fmt(mc)} vs ${fmt(mb)} on ${base.label} (${canary.latency.length} vs ${base.latency.length} periods)`;
-  const stats = `Mann-Whitney U = ${test.u}, ${pText(test.pValue)}`;
-  return {
-    state: worse ? 'failed' : 'passed',
-    text: worse
-      ? `${medians}: slower by more than ${pct(o.tolerance)} at ${pct(1 - o.alpha)} confidence (${stats})`
-      : `${medians}: not slower beyond ${pct(o.tolerance)} (${stats})`,
-    details: { verdict: worse ? 'worse' : 'ok', medianCanary: mc, medianBaseline: mb, ...test },
-  };
-}
-
-function queryTriple(suffix: string, ns: string, names: [string, string, string], dims: Dimension[], period: number, latencyStat: string): MetricQuery[] {
-  const q = (id: string, metricName: string, stat: string): MetricQuery => ({
-    Id: id,
-    MetricStat: { Metric: { Namespace: ns, MetricName: metricName, Dimensions: dims }, Period: period, Stat: stat },
-    ReturnData: true,
-  });
-  return [q(`err_${suffix}`, names[0], 'Sum'), q(`req_${suffix}`, names[1], 'Sum'), q(`lat_${suffix}`, names[2], latencyStat)];
-}
-
-function lambdaQueries(ctx: CheckContext, options: CompareVersionsOptions, period: number, latencyStat: string) {
+function lambdaQueries(ctx: CheckContext, options: CompareVersionsOptions, period: number, latencyStats: string[]): Built {
   const scope = lambdaScope(ctx, { functionName: options.functionName, alias: options.alias, version: options.canaryVersion }, 'compareVersions');
   const hook = ctx.hook.platform === 'Lambda' ? ctx.hook : undefined;
   const baselineVersion = options.baselineVersion ?? hook?.currentVersion;
@@ -253,16 +278,14 @@ function lambdaQueries(ctx: CheckContext, options: CompareVersionsOptions, perio
     throw new Error(`compareVersions: current and target version are both ${scope.version}; nothing to compare`);
   }
   const names: [string, string, string] = ['Errors', 'Invocations', 'Duration'];
-  return {
-    platform: 'Lambda',
-    unit: 'ms',
-    baselineLabel: `version ${baselineVersion}`,
-    canaryLabel: `version ${scope.version}`,
-    queries: [
-      ...queryTriple('base', 'AWS/Lambda', names, lambdaDimensions({ ...scope, version: baselineVersion }), period, latencyStat),
-      ...queryTriple('new', 'AWS/Lambda', names, lambdaDimensions(scope), period, latencyStat),
-    ],
-  };
+  const queries: MetricQuery[] = [];
+  for (const [suffix, version] of [['base', baselineVersion], ['new', scope.version]] as const) {
+    queries.push(...sideQueries(suffix, 'AWS/Lambda', names, lambdaDimensions({ ...scope, version }), period, latencyStats));
+    const r = options.responseErrors;
+    // The function's own count of 5xx answers: FunctionName + ExecutedVersion, as the function knows them.
+    if (r) queries.push(stat(`err5xx_${suffix}`, r.namespace, r.metricName, [{ Name: 'FunctionName', Value: scope.functionName }, { Name: 'ExecutedVersion', Value: version }], period, 'Sum'));
+  }
+  return { platform: 'Lambda', unit: 'ms', perMs: 1, baselineLabel: `version ${baselineVersion}`, canaryLabel: `version ${scope.version}`, queries };
 }
 
 /** "arn:…:targetgroup/name/id" -> "targetgroup/name/id"; "arn:…:loadbalancer/app/name/id" -> "app/name/id". */
@@ -273,7 +296,7 @@ export function loadBalancerDimension(arn: string): string {
   return arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
 }
 
-async function ecsQueries(ctx: CheckContext, options: CompareVersionsOptions, period: number, latencyStat: string) {
+async function ecsQueries(ctx: CheckContext, options: CompareVersionsOptions, period: number, latencyStats: string[]): Promise<Built> {
   const hook = ctx.hook as EcsHookContext;
   let baselineTg = options.targetGroups?.baseline;
   let canaryTg = options.targetGroups?.canary;
@@ -316,11 +339,12 @@ async function ecsQueries(ctx: CheckContext, options: CompareVersionsOptions, pe
   return {
     platform: 'ECS',
     unit: 's',
+    perMs: 0.001,
     baselineLabel: `blue (${baselineTg})`,
     canaryLabel: `green (${canaryTg})`,
     queries: [
-      ...queryTriple('base', 'AWS/ApplicationELB', names, dims(baselineTg), period, latencyStat),
-      ...queryTriple('new', 'AWS/ApplicationELB', names, dims(canaryTg), period, latencyStat),
+      ...sideQueries('base', 'AWS/ApplicationELB', names, dims(baselineTg), period, latencyStats),
+      ...sideQueries('new', 'AWS/ApplicationELB', names, dims(canaryTg), period, latencyStats),
     ],
   };
 }

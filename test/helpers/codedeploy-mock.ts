@@ -57,6 +57,8 @@ export function mockCodeDeploy(d: FakeDeployment) {
       deploymentConfigName: d.platform === 'Lambda' ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes' : 'CodeDeployDefault.ECSAllAtOnce',
       computePlatform: d.platform,
       status: 'InProgress',
+      // Ten minutes ago: the window of a comparison over the deployment so far.
+      createTime: new Date(Date.now() - 600_000),
       creator: (d.creator ?? 'user') as 'user',
       ...(d.platform === 'ECS'
         ? {

@@ -93,6 +93,7 @@ describe('ecs-test-traffic with CODEDEPLOY_HOOKS_HTTP_COMPARE=true', () => {
     const r = await run({ CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS: '20000' }, greenStartingSlowly);
     expect(r.reportedStatus, r.verdict?.reason).toBe('Succeeded');
     expect(r.verdict?.checks.map((c) => [c.name, c.state])).toEqual([
+      ['test listener serves the new task set', 'passed'],
       ['smoke suite through the test listener', 'passed'],
       [COMPARE, 'passed'],
       ['deployment-group alarms not firing', 'passed'],

@@ -26,7 +26,9 @@ describe('post-traffic hook with CODEDEPLOY_HOOKS_COMPARE', () => {
   it('observe: the comparison runs, not enforced', async () => {
     const r = await run('observe');
     expect(r.reportedStatus, r.verdict?.reason).toBe('Succeeded');
-    expect(r.verdict?.checks.find((c) => c.name === COMPARISON)?.enforced).toBe(false);
+    // Inside the bake: each measurement lists it, not enforced.
+    const bake = r.verdict?.checks[0]?.details as { measurements: { checks: { name: string; enforced: boolean }[] }[] } | undefined;
+    expect(bake?.measurements[0]?.checks.find((c) => c.name === COMPARISON)?.enforced).toBe(false);
   });
 
   it('a value it does not know: reports Failed, naming the variable and the allowed values', async () => {

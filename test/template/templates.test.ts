@@ -156,16 +156,42 @@ describe('template.yaml after the SAM transform', () => {
     expect(groups).toEqual(['AppFunctionDeploymentGroup']);
   });
 
-  it('gates the deployment on alarms scoped to the new version', (ctx) => {
+  it('gates the deployment on alarms scoped to the new version, a rate (not a count) of errors, and the canary verdict', (ctx) => {
     const resources = load(ctx);
     const group = resources.AppFunctionDeploymentGroup.Properties;
-    expect(group.AlarmConfiguration.Alarms).toEqual([{ Name: { Ref: 'AppNewVersionErrorsAlarm' } }, { Name: { Ref: 'AppNewVersionLatencyAlarm' } }]);
-    for (const id of ['AppNewVersionErrorsAlarm', 'AppNewVersionLatencyAlarm']) {
-      const dims = Object.fromEntries(resources[id].Properties.Dimensions.map((d: any) => [d.Name, d.Value]));
+    expect(group.AlarmConfiguration.Alarms).toEqual([
+      { Name: { Ref: 'AppNewVersionErrorRateAlarm' } },
+      { Name: { Ref: 'AppNewVersionLatencyAlarm' } },
+      { Name: { Ref: 'AppCanaryVerdictAlarm' } },
+    ]);
+    const dimsOf = (list: any[]) => Object.fromEntries(list.map((d: any) => [d.Name, d.Value]));
+    const rate = resources.AppNewVersionErrorRateAlarm.Properties;
+    const lambdaMetrics = rate.Metrics.filter((m: any) => m.MetricStat?.Metric.Namespace === 'AWS/Lambda');
+    expect(lambdaMetrics.map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(['Errors', 'Invocations']);
+    for (const dims of [dimsOf(resources.AppNewVersionLatencyAlarm.Properties.Dimensions), ...lambdaMetrics.map((m: any) => dimsOf(m.MetricStat.Metric.Dimensions))]) {
       expect(dims.Resource).toEqual({ 'Fn::Sub': '${AppFunction}:live' });
       expect(dims.ExecutedVersion['Fn::GetAtt'][1]).toBe('Version');
     }
+    expect(rate.Metrics.find((m: any) => m.ReturnData).Expression).toBe('(FILL(errNew, 0) + FILL(fiveNew, 0)) / (invNew + 20)');
+    expect(rate.Threshold).toBe(0.1);
     expect(resources.AppNewVersionLatencyAlarm.Properties.ExtendedStatistic).toBe('p99');
+    expect(resources.AppCanaryVerdictAlarm.Properties).toMatchObject({ Namespace: 'CodeDeployHooks', MetricName: 'CanaryVerdict', Statistic: 'Maximum', Threshold: 1 });
+  });
+
+  it('CanaryAnalyzerRole reads only its deployment group and publishes only to the CodeDeployHooks namespace', (ctx) => {
+    const resources = load(ctx);
+    const list = statements(resources, 'CanaryAnalyzerRole');
+    for (const action of ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentTarget']) {
+      const [s, ...rest] = grants(list, action);
+      expect(rest).toEqual([]);
+      expect(s.Resource['Fn::Sub']).toMatch(/:deploymentgroup:\$\{ServerlessDeploymentApplication\}\/\$\{AppFunctionDeploymentGroup\}$/);
+    }
+    const [put] = grants(list, 'cloudwatch:PutMetricData');
+    expect(put.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'CodeDeployHooks' } });
+    expect(grants(list, 'codedeploy:PutLifecycleEventHookExecutionStatus')).toEqual([]);
+    expect(grants(list, 'codedeploy:StopDeployment')).toEqual([]);
+    const schedule = Object.values(resources).find((r: any) => r.Type === 'AWS::Events::Rule') as any;
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 minute)');
   });
 });
 

@@ -20,14 +20,19 @@ export interface WebResult {
 export type VersionInvoke = (event: unknown) => Promise<unknown>;
 
 export class SimulatedFailure extends Error {
-  constructor(version: string) {
-    super(`simulated failure in version ${version}`);
+  constructor(version: string, note?: string) {
+    super(`simulated failure in version ${version}${note ? ` (${note})` : ''}`);
     this.name = 'SimulatedFailure';
   }
 }
 
-export function versionInvoke(handler: AppHandler, behaviour: VersionBehaviour, random: () => number): VersionInvoke {
+/**
+ * `uptimeSeconds` says how long (in simulated seconds) the version has been running, for
+ * `startupSeconds`: a version still starting fails every request, on every path.
+ */
+export function versionInvoke(handler: AppHandler, behaviour: VersionBehaviour, random: () => number, uptimeSeconds: () => number = () => Infinity): VersionInvoke {
   return async (event) => {
+    if (behaviour.startupSeconds && uptimeSeconds() < behaviour.startupSeconds) throw new SimulatedFailure(behaviour.version, 'still starting');
     if (behaviour.affectedPaths && !behaviour.affectedPaths.includes(requestPath(event))) return handler(event, {});
     if (behaviour.latencyMs > 0) await sleep(behaviour.latencyMs);
     if (behaviour.errorRate > 0 && random() < behaviour.errorRate) throw new SimulatedFailure(behaviour.version);

@@ -16,6 +16,7 @@ import type { HookRunResult } from './result.js';
 import { storeHookLogs } from './hook-logs.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
+import { ScheduleRunner, type ScheduledFunction } from './schedules.js';
 
 /** Why a deployment ended early; thrown (or used as an abort reason) to unwind the lifecycle. */
 export class DeploymentFailure extends Error {
@@ -40,6 +41,8 @@ export interface RunOptions {
   vars: Partial<Record<PlaceholderName, string>>;
   onEvent?: TimelineListener;
   captureHookOutput: boolean;
+  /** Scheduled functions invoked while AllowTraffic shifts traffic (the canary analyzer). */
+  schedules?: ScheduledFunction[];
 }
 
 export class DeploymentRun {
@@ -174,6 +177,16 @@ export class DeploymentRun {
 
   /** AllowTraffic's shifts: applies each step of the configuration at its simulated time. */
   async shiftTraffic(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
+    const schedules = new ScheduleRunner(this, this.opts.schedules ?? []);
+    schedules.start();
+    try {
+      await this.applySteps(routing, apply);
+    } finally {
+      await schedules.stop();
+    }
+  }
+
+  private async applySteps(routing: TrafficRoutingConfig, apply: (targetWeight: number) => void): Promise<void> {
     const started = this.clock.now();
     for (const step of trafficPlan(routing)) {
       const wait = step.atSeconds * 1000 - (this.clock.now() - started);

@@ -12,7 +12,7 @@ import type { DeploymentRun } from './deployment-run.js';
 import { httpGet, ListenerProxy } from './load-balancer.js';
 import { seededRandom } from './random.js';
 import type { EcsResources } from './setup-world.js';
-import type { SendRequest } from './traffic-generator.js';
+import { trafficPaths, type SendRequest } from './traffic-generator.js';
 import type { TrafficRoute, VersionSlice } from './simulated-traffic.js';
 import { recordAlbRequests } from './load-balancer.js';
 import { SimulatorSetupError } from './module-loader.js';
@@ -53,8 +53,9 @@ export async function startListeners(scenario: Scenario): Promise<EcsNetwork> {
 /** Production traffic: one request of the scenario's traffic through the production listener. */
 export function listenerRequests(net: EcsNetwork, scenario: Scenario): SendRequest {
   const traffic = scenario.traffic;
+  const nextPath = trafficPaths(scenario);
   return async () => {
-    const r = await httpGet(net.production.port, traffic?.path ?? '/', traffic?.method ?? 'GET');
+    const r = await httpGet(net.production.port, nextPath(), traffic?.method ?? 'GET');
     return { version: r.version ?? 'load balancer', failed: r.status >= 500 };
   };
 }
@@ -141,7 +142,8 @@ export function ecsPlatform(run: DeploymentRun, net: EcsNetwork, res: EcsResourc
       // Before Install there is nothing to roll back to (research §2.2).
       await run.hookEvent('BeforeInstall', { rollbackPossible: false });
       await run.plainEvent('Install', async () => {
-        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1)), target.version, () => greenHealthy());
+        const installedAt = run.clock.simSeconds();
+        const green = await startTaskServer(versionInvoke(app, target, seededRandom(scenario.seed + 1), () => run.clock.simSeconds() - installedAt), target.version, () => greenHealthy());
         greenHealthy = health.register('Green', { targetGroupArn: res.greenTargetGroupArn, targetGroupDimension: res.greenTargetGroupDimension, port: green.port, healthyAfterSeconds: target.healthyAfterSeconds });
         net.closers.push(green.close);
         greenStarted = true;

@@ -38,6 +38,10 @@ export async function loadHook(hook: ScenarioHook & { module: string }): Promise
   return importFunction<HookHandler>(hook.module, hook.export, `hook ${hook.lifecycleEvent}`, { fresh: true });
 }
 
+export async function loadScheduled(schedule: { module: string; export: string; functionName: string }): Promise<HookHandler> {
+  return importFunction<HookHandler>(schedule.module, schedule.export, `scheduled function ${schedule.functionName}`, { fresh: true });
+}
+
 /** The Lambda context object a handler gets, its remaining time counting down to `deadline` (epoch ms on `clock`). */
 export function lambdaContext(functionName: string, region: string, deadline: number, clock: Pick<Clock, 'now'> = realClock) {
   const requestId = randomUUID();
@@ -56,8 +60,9 @@ export function lambdaContext(functionName: string, region: string, deadline: nu
 
 export async function invokeHook(
   handler: HookHandler,
-  hook: ScenarioHook,
-  event: { DeploymentId: string; LifecycleEventHookExecutionId: string } | object,
+  hook: Pick<ScenarioHook, 'functionName' | 'timeoutSeconds' | 'env'>,
+  /** The CodeDeploy hook event, or a scheduled function's event. */
+  event: object,
   aws: AwsEnvironment,
   opts: { captureOutput: boolean; clock?: Clock },
 ): Promise<HookInvocation> {
@@ -89,7 +94,7 @@ export async function invokeHook(
 }
 
 /** The env a hook runs with, as in a Lambda function pointed at the emulator: its own vars, the endpoint, region, dummy credentials, the function's name and timeout. */
-export function lambdaEnv(hook: ScenarioHook, aws: AwsEnvironment): Record<string, string> {
+export function lambdaEnv(hook: Pick<ScenarioHook, 'functionName' | 'timeoutSeconds' | 'env'>, aws: AwsEnvironment): Record<string, string> {
   return {
     ...hook.env,
     AWS_ENDPOINT_URL: aws.endpoint,

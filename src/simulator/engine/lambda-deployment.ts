@@ -10,7 +10,7 @@ import type { TrafficRoutingConfig } from '../state/deployment-configs.js';
 import { httpApiEvent, isWebResult, versionInvoke, type AppHandler } from './app-versions.js';
 import type { DeploymentRun } from './deployment-run.js';
 import { seededRandom } from './random.js';
-import type { SendRequest } from './traffic-generator.js';
+import { trafficPaths, type SendRequest } from './traffic-generator.js';
 import type { TrafficRoute } from './simulated-traffic.js';
 
 export interface LambdaPlatform {
@@ -21,33 +21,50 @@ export interface LambdaPlatform {
   describeFinal(succeeded: boolean): string;
 }
 
-/** Attaches the application's versions to the function in the world. */
-export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandler): void {
+/** The sample app's own count of 5xx answers per version (examples/app/handler.ts writes it as EMF). */
+export const APP_METRICS_NAMESPACE = 'CodeDeployHooks/App';
+export const APP_5XX_METRIC = 'Http5xx';
+
+/**
+ * Attaches the application's versions to the function in the world. `uptimeSeconds` is how
+ * long the new version has been deployed (simulated seconds), for a slow start.
+ */
+export function attachLambdaCode(world: World, scenario: Scenario, app: AppHandler, uptimeSeconds: () => number = () => Infinity): void {
   const fn = scenario.lambda!.functionName;
   const { current, target } = scenario.versions;
   const healthy = { version: 'other', errorRate: 0, latencyMs: 0, healthyAfterSeconds: 0 };
   const byVersion = new Map([
     [current.version, versionInvoke(app, current, seededRandom(scenario.seed))],
-    [target.version, versionInvoke(app, target, seededRandom(scenario.seed + 1))],
+    [target.version, versionInvoke(app, target, seededRandom(scenario.seed + 1), uptimeSeconds)],
   ]);
   const fallback = versionInvoke(app, healthy, Math.random);
   world.lambda.setFunctionInvoker(fn, async (req) => {
     const invoke = byVersion.get(req.version) ?? fallback;
     const event: unknown = req.payload ? JSON.parse(req.payload) : null;
     const result = await invoke(event);
+    recordApp5xx(world, fn, req.version, isWebResult(result) && result.statusCode >= 500 ? 1 : 0, world.now());
     return { payload: JSON.stringify(result ?? null) };
   });
+}
+
+/** In AWS the app prints this as an EMF line and CloudWatch Logs makes it a metric; here it is recorded directly. */
+function recordApp5xx(world: World, functionName: string, version: string, count: number, timestamp: number): void {
+  const sets: Record<string, string>[] = [{ FunctionName: functionName, ExecutedVersion: version }, { FunctionName: functionName }];
+  for (const dimensions of sets) {
+    world.cloudWatch.putMetric({ namespace: APP_METRICS_NAMESPACE, metricName: APP_5XX_METRIC, dimensions, value: count, timestamp, unit: 'Count' });
+  }
 }
 
 /** Production traffic: one request of the scenario's traffic to the alias, through the world's invoke path. */
 export function aliasRequests(world: World, scenario: Scenario): SendRequest {
   const { functionName, alias } = scenario.lambda!;
   const traffic = scenario.traffic;
+  const nextPath = trafficPaths(scenario);
   return async () => {
     const out = await world.lambda.invoke({
       functionName,
       qualifier: alias,
-      payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', traffic?.path ?? '/')),
+      payload: JSON.stringify(httpApiEvent(traffic?.method ?? 'GET', nextPath())),
     });
     let failed = out.functionError !== undefined;
     if (!failed) {
@@ -71,8 +88,10 @@ export function aliasRoute(world: World, scenario: Scenario): TrafficRoute {
       const extra = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {}).map(([version, share]) => ({ version, share }));
       return [{ version: a.FunctionVersion, share: 1 - extra.reduce((n, e) => n + e.share, 0) }, ...extra];
     },
-    record: (slice, timestamp) =>
-      world.lambda.recordInvocations({ functionName, version: slice.version, qualifier: alias, alias, count: slice.total, errors: slice.threw, durationMs: slice.latencyMs, timestamp }),
+    record: (slice, timestamp) => {
+      world.lambda.recordInvocations({ functionName, version: slice.version, qualifier: alias, alias, count: slice.total, errors: slice.threw, durationMs: slice.latencyMs, timestamp });
+      recordApp5xx(world, functionName, slice.version, slice.byClass[5] ?? 0, timestamp);
+    },
     // As a caller sees it: a function error, or a 5xx the function returned.
     failed: (slice) => slice.threw + (slice.byClass[5] ?? 0),
   };

@@ -143,13 +143,22 @@ function arnDimension(arn: string, strip: string): string {
 }
 
 function createAlarm(world: World, alarm: ScenarioAlarm, vars: Partial<Record<PlaceholderName, string>>): void {
+  const dims = (d: Record<string, string>) => Object.entries(substituteAll(d, vars)).map(([Name, Value]) => ({ Name, Value }));
+  const metric = alarm.math
+    ? {
+        Metrics: [
+          ...Object.entries(alarm.math.metrics).map(([Id, m]) => ({
+            Id,
+            MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: dims(m.dimensions) }, Period: alarm.period, Stat: m.stat },
+            ReturnData: false,
+          })),
+          { Id: 'verdict', Expression: alarm.math.expression, ReturnData: true },
+        ],
+      }
+    : { Namespace: alarm.namespace, MetricName: alarm.metricName, Dimensions: dims(alarm.dimensions), Statistic: alarm.statistic, Period: alarm.period };
   world.cloudWatch.putMetricAlarm({
     AlarmName: alarm.name,
-    Namespace: alarm.namespace,
-    MetricName: alarm.metricName,
-    Dimensions: Object.entries(substituteAll(alarm.dimensions, vars)).map(([Name, Value]) => ({ Name, Value })),
-    Statistic: alarm.statistic,
-    Period: alarm.period,
+    ...metric,
     EvaluationPeriods: alarm.evaluationPeriods,
     ...(alarm.datapointsToAlarm !== undefined ? { DatapointsToAlarm: alarm.datapointsToAlarm } : {}),
     Threshold: alarm.threshold,

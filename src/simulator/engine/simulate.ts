@@ -18,7 +18,7 @@ import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { simulateEcsNative } from './ecs-native-simulate.js';
-import { applyEnv, loadHook, type HookHandler } from './hook-runner.js';
+import { applyEnv, loadHook, loadScheduled, type HookHandler } from './hook-runner.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
 import { seededRandom } from './random.js';
@@ -66,6 +66,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
   // Fail fast on missing modules, before any port is opened.
   const runModuleHooks = opts.runModuleHooks ?? true;
   for (const hook of scenario.hooks) if (runModuleHooks && hook.module && !existsSync(hook.module)) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent} module not found: ${hook.module}`);
+  for (const s of scenario.schedules) if (!existsSync(s.module)) throw new SimulatorSetupError(`scheduled function ${s.functionName} module not found: ${s.module}`);
   const app = await importFunction<AppHandler>(scenario.app.module, scenario.app.export, 'application');
 
   const world = opts.emulator?.world ?? opts.world ?? createWorld({ random: seededRandom(scenario.seed + 2) });
@@ -110,7 +111,18 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       }
     }
 
+    const schedules = [];
+    for (const schedule of scenario.schedules) {
+      const restore = applyEnv({ ...substituteAll(schedule.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
+      try {
+        schedules.push({ schedule, handler: await loadScheduled(schedule) });
+      } finally {
+        restore();
+      }
+    }
+
     const run = new DeploymentRun(scenario, {
+      schedules,
       world,
       endpoint: emulator.url,
       timeScale,
@@ -129,7 +141,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     const base = { applicationName: scenario.application.name, deploymentGroupName: scenario.application.deploymentGroup, deploymentConfigName: setup.deploymentConfigName };
     let platform;
     if (scenario.platform === 'Lambda') {
-      attachLambdaCode(world, scenario, app);
+      attachLambdaCode(world, scenario, app, () => run.clock.simSeconds());
       platform = lambdaPlatform(run);
       const { functionName, alias } = scenario.lambda!;
       run.deploymentId = cd.createDeployment({

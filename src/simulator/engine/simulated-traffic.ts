@@ -50,8 +50,11 @@ export class SimulatedTraffic {
   private readonly total: TrafficSummary = emptyTrafficSummary();
   private sinceMark: TrafficSummary = emptyTrafficSummary();
   private running: Promise<void> = Promise.resolve();
-  /** The path the traffic requests, as the application sees it. */
-  private readonly path: string;
+  /** The paths the traffic requests, as the application sees them (`traffic.paths`, or its one `path`). */
+  private readonly paths: string[];
+  private readonly pickPath: () => number;
+  /** When the traffic started (the deployment's start), for a version's `startupSeconds`. */
+  private startedAt = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -60,7 +63,8 @@ export class SimulatedTraffic {
     private readonly route: TrafficRoute,
   ) {
     // Own random sources, apart from the ones hooks' requests draw from, so a hook's calls never shift them.
-    this.path = requestPath(httpApiEvent('GET', scenario.traffic?.path ?? '/'));
+    this.paths = (scenario.traffic?.paths ?? [scenario.traffic?.path ?? '/']).map((p) => requestPath(httpApiEvent('GET', p)));
+    this.pickPath = seededRandom(scenario.seed + 13);
     this.pick = seededRandom(scenario.seed + 10);
     const { current, target } = scenario.versions;
     this.outcomes.set(current.version, seededRandom(scenario.seed + 11));
@@ -74,6 +78,7 @@ export class SimulatedTraffic {
   /** Sends the first slice now and one every simulated second after. */
   start(): void {
     if (this.requestsPerSecond <= 0 || this.timer) return;
+    this.startedAt = this.clock.now();
     this.slice();
     this.timer = this.clock.setTimer(() => this.slice(), SLICE_MS, { every: SLICE_MS });
   }
@@ -118,32 +123,49 @@ export class SimulatedTraffic {
     return counts;
   }
 
+  /** A version's requests of one slice, by path (one seeded draw per request when there are several). */
+  private byPath(total: number): Map<string, number> {
+    if (this.paths.length === 1) return new Map([[this.paths[0]!, total]]);
+    const out = new Map<string, number>();
+    for (let i = 0; i < total; i++) {
+      const p = this.paths[Math.floor(this.pickPath() * this.paths.length)]!;
+      out.set(p, (out.get(p) ?? 0) + 1);
+    }
+    return out;
+  }
+
   private async serve(counts: Map<string, number>, at: number): Promise<void> {
-    for (const [version, total] of counts) {
-      const behaviour = this.behaviourOf(version);
-      const affected = !behaviour.affectedPaths || behaviour.affectedPaths.includes(this.path);
-      const sample = await this.sample(behaviour, affected);
-      const draw = this.outcomes.get(version) ?? Math.random;
-      let injected = 0;
-      if (affected && behaviour.errorRate > 0) for (let i = 0; i < total; i++) if (draw() < behaviour.errorRate) injected++;
-      const answered = total - injected;
-      const slice: VersionSlice = {
-        version,
-        total,
-        threw: injected + (sample === 'threw' ? answered : 0),
-        byClass: sample === 'threw' ? {} : { [Math.floor(sample / 100)]: answered },
-        latencyMs: affected ? behaviour.latencyMs : 0,
-      };
-      this.route.record(slice, at);
-      addRequests([this.total, this.sinceMark], version, total, this.route.failed(slice));
+    for (const [version, all] of counts) {
+      for (const [path, total] of this.byPath(all)) await this.servePath(version, path, total, at);
     }
   }
 
+  private async servePath(version: string, path: string, total: number, at: number): Promise<void> {
+    const behaviour = this.behaviourOf(version);
+    const affected = !behaviour.affectedPaths || behaviour.affectedPaths.includes(path);
+    // A version still starting fails every request, on every path.
+    const starting = behaviour.startupSeconds !== undefined && (at - this.startedAt) / 1000 < behaviour.startupSeconds;
+    const sample = starting ? 'threw' : await this.sample(behaviour, affected, path);
+    const draw = this.outcomes.get(version) ?? Math.random;
+    let injected = 0;
+    if (affected && behaviour.errorRate > 0) for (let i = 0; i < total; i++) if (draw() < behaviour.errorRate) injected++;
+    const answered = total - injected;
+    const slice: VersionSlice = {
+      version,
+      total,
+      threw: injected + (sample === 'threw' ? answered : 0),
+      byClass: sample === 'threw' ? {} : { [Math.floor(sample / 100)]: answered },
+      latencyMs: affected ? behaviour.latencyMs : 0,
+    };
+    this.route.record(slice, at);
+    addRequests([this.total, this.sinceMark], version, total, this.route.failed(slice));
+  }
+
   /** The real request: the application's handler with the version's status override, without the injected errors and latency. */
-  private async sample(behaviour: VersionBehaviour, affected: boolean): Promise<number | 'threw'> {
+  private async sample(behaviour: VersionBehaviour, affected: boolean, path: string): Promise<number | 'threw'> {
     const traffic = this.scenario.traffic;
     try {
-      const result = await this.app(httpApiEvent(traffic?.method ?? 'GET', traffic?.path ?? '/'), {});
+      const result = await this.app(httpApiEvent(traffic?.method ?? 'GET', path), {});
       if (behaviour.statusCode !== undefined && affected) return behaviour.statusCode;
       return isWebResult(result) ? result.statusCode : 200;
     } catch {

@@ -6,7 +6,17 @@
  * the loopback load balancer). A simulated deployment sends its traffic per
  * simulated second instead (simulated-traffic.ts).
  */
+import type { Scenario } from '../scenario/types.js';
+import { seededRandom } from './random.js';
 import { addRequests, emptyTrafficSummary, type TrafficSummary } from './result.js';
+
+/** The path of each next request: the scenario's one path, or one of its `paths` (seeded). */
+export function trafficPaths(scenario: Scenario): () => string {
+  const paths = scenario.traffic?.paths;
+  if (!paths) return () => scenario.traffic?.path ?? '/';
+  const random = seededRandom(scenario.seed + 4);
+  return () => paths[Math.floor(random() * paths.length)]!;
+}
 
 /** Sends one request; resolves with the version that served it and whether it failed. */
 export type SendRequest = () => Promise<{ version: string; failed: boolean }>;

@@ -30,6 +30,8 @@ export interface VersionBehaviour {
    * ALB health check. Until then it answers 503 and DescribeTargetHealth shows it unhealthy. @default 0
    */
   healthyAfterSeconds: number;
+  /** A slow start: for this many simulated seconds after the version starts, every request fails (as errorRate 1). @default 0 */
+  startupSeconds?: number;
 }
 
 /** A custom traffic routing configuration, in GetDeploymentConfig's shape (intervals in minutes). */
@@ -61,10 +63,22 @@ export interface ScenarioDeployment {
   deploymentReadyOption?: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; waitTimeInMinutes: number };
 }
 
-export interface ScenarioAlarm {
-  name: string;
+/** One metric of a metric-math alarm, by the id its expression uses. */
+export interface ScenarioAlarmMetric {
   namespace: string;
   metricName: string;
+  dimensions: Record<string, string>;
+  /** A statistic or a percentile such as p99. */
+  stat: string;
+}
+
+export interface ScenarioAlarm {
+  name: string;
+  /** Empty for a metric-math alarm (`math`). */
+  namespace: string;
+  metricName: string;
+  /** A metric-math alarm: the expression (its result is compared with the threshold) over the named metrics. */
+  math?: { expression: string; metrics: Record<string, ScenarioAlarmMetric> };
   dimensions: Record<string, string>;
   statistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
   /** Period in seconds of simulated time (metrics carry the simulated clock's timestamps). */
@@ -123,7 +137,24 @@ export interface ScenarioTraffic {
   /** Requests per second sent to the alias (Lambda) or the production listener (ECS) while the deployment runs. */
   requestsPerSecond: number;
   path: string;
+  /** When set, each request goes to one of these paths (seeded random) instead of `path`. */
+  paths?: string[];
   method: string;
+}
+
+/**
+ * A function EventBridge Scheduler invokes every `rateSeconds` (e.g. the canary analyzer).
+ * The simulator invokes it while AllowTraffic shifts traffic, the window it exists for.
+ */
+export interface ScenarioSchedule {
+  module: string;
+  moduleAsWritten: string;
+  export: string;
+  functionName: string;
+  /** Simulated seconds between two invocations. @default 60 */
+  rateSeconds: number;
+  timeoutSeconds: number;
+  env: Record<string, string>;
 }
 
 export interface LambdaTargetSpec {
@@ -163,6 +194,8 @@ export interface Scenario {
   alarms: ScenarioAlarm[];
   hooks: ScenarioHook[];
   traffic?: ScenarioTraffic;
+  /** Scheduled functions (EventBridge Scheduler targets). @default [] */
+  schedules: ScenarioSchedule[];
   /** Seed of the random choices (error rate, weighted routing) so runs repeat. @default 1 */
   seed: number;
   /** The outcome the scenario is meant to have (used by tests and shown in the summary). */

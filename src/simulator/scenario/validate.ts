@@ -19,6 +19,8 @@ import type {
   ScenarioDeployment,
   HookCommand,
   ScenarioHook,
+  ScenarioAlarmMetric,
+  ScenarioSchedule,
   ScenarioTraffic,
   VersionBehaviour,
 } from './types.js';
@@ -39,6 +41,7 @@ const TOP_KEYS = [
   'alarms',
   'hooks',
   'traffic',
+  'schedules',
   'seed',
   'expect',
 ] as const;
@@ -84,6 +87,7 @@ export function validateScenario(raw: unknown, opts: ValidateOptions): Scenario 
     ...(platform === 'ECS-native' ? { ecsNative: readEcsNativeDeployment(r, deploymentBlock(r, top.deployment, platform)) } : {}),
     alarms: r.array(top.alarms, ['alarms']).map((a, i) => readAlarm(r, a, ['alarms', i])),
     hooks: readHooks(r, top.hooks, platform, opts.baseDir),
+    schedules: r.array(top.schedules, ['schedules']).map((sc, i) => readSchedule(r, sc, ['schedules', i], opts.baseDir)),
     seed: r.number(top.seed, ['seed'], { integer: true, min: 0, fallback: 1 }),
   };
   if (lambda) scenario.lambda = lambda;
@@ -164,7 +168,7 @@ function readVersions(r: ScenarioReader, value: unknown, platform: Platform): Sc
 }
 
 function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultVersion: string, platform: Platform): VersionBehaviour {
-  const keys = ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths', 'body', 'healthyAfterSeconds'];
+  const keys = ['version', 'errorRate', 'latencyMs', 'statusCode', 'affectedPaths', 'body', 'healthyAfterSeconds', 'startupSeconds'];
   const o = value === undefined || value === null ? {} : r.object(value, path, keys);
   const version = o.version === undefined ? defaultVersion : String(o.version);
   if (!/^[1-9][0-9]*$/.test(version)) r.fail([...path, 'version'], `expected a positive integer version number, got ${JSON.stringify(version)}`);
@@ -180,6 +184,7 @@ function readVersion(r: ScenarioReader, value: unknown, path: string[], defaultV
   }
   if (o.body !== undefined) behaviour.body = typeof o.body === 'string' ? o.body : r.fail([...path, 'body'], `expected a string, got ${describeValue(o.body)}`);
   if (o.statusCode !== undefined) behaviour.statusCode = r.number(o.statusCode, [...path, 'statusCode'], { integer: true, min: 100, max: 599 });
+  if (o.startupSeconds !== undefined) behaviour.startupSeconds = r.number(o.startupSeconds, [...path, 'startupSeconds'], { min: 0, max: 86_400 });
   if (o.affectedPaths !== undefined) {
     behaviour.affectedPaths = r.array(o.affectedPaths, [...path, 'affectedPaths']).map((p, i) => {
       const s = r.string(p, [...path, 'affectedPaths', i]);
@@ -278,15 +283,43 @@ const ALARM_KEYS = [
   'treatMissingData',
   'deploymentGroup',
   'initialState',
+  'math',
 ] as const;
 
+function readAlarmMath(r: ScenarioReader, value: unknown, path: (string | number)[]): NonNullable<ScenarioAlarm['math']> {
+  const o = r.object(value, path, ['expression', 'metrics'], ['expression', 'metrics']);
+  const expression = r.string(o.expression, [...path, 'expression']);
+  if (o.metrics === null || typeof o.metrics !== 'object' || Array.isArray(o.metrics)) r.fail([...path, 'metrics'], 'expected a mapping of metric ids to { namespace, metricName, dimensions, stat }');
+  const raw = o.metrics as Record<string, unknown>;
+  const metrics: Record<string, ScenarioAlarmMetric> = {};
+  for (const [id, m] of Object.entries(raw)) {
+    const at = [...path, 'metrics', id];
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(id) || id === 'verdict') r.fail(at, 'a metric id (not "verdict") starts with a lower-case letter and has only letters, digits and _');
+    const q = r.object(m, at, ['namespace', 'metricName', 'dimensions', 'stat'], ['namespace', 'metricName']);
+    metrics[id] = {
+      namespace: r.string(q.namespace, [...at, 'namespace']),
+      metricName: r.string(q.metricName, [...at, 'metricName']),
+      dimensions: withPlaceholders(r, r.stringMap(q.dimensions, [...at, 'dimensions']), [...at, 'dimensions']),
+      stat: r.string(q.stat, [...at, 'stat'], 'Sum'),
+    };
+  }
+  if (Object.keys(metrics).length === 0) r.fail([...path, 'metrics'], 'expected at least one metric');
+  return { expression, metrics };
+}
+
 function readAlarm(r: ScenarioReader, value: unknown, path: (string | number)[]): ScenarioAlarm {
-  const o = r.object(value, path, ALARM_KEYS, ['name', 'namespace', 'metricName', 'threshold']);
+  const o = r.object(value, path, ALARM_KEYS, ['name', 'threshold']);
+  const math = o.math === undefined ? undefined : readAlarmMath(r, o.math, [...path, 'math']);
+  if (math && (o.namespace !== undefined || o.metricName !== undefined || o.dimensions !== undefined)) {
+    r.fail([...path, 'math'], 'a metric-math alarm names its metrics under math.metrics, not namespace/metricName/dimensions');
+  }
+  if (!math && (o.namespace === undefined || o.metricName === undefined)) r.fail(path, 'needs namespace and metricName (or math: { expression, metrics })');
   const evaluationPeriods = r.number(o.evaluationPeriods, [...path, 'evaluationPeriods'], { integer: true, min: 1, max: 100, fallback: 1 });
   const alarm: ScenarioAlarm = {
     name: r.string(o.name, [...path, 'name']),
-    namespace: r.string(o.namespace, [...path, 'namespace']),
-    metricName: r.string(o.metricName, [...path, 'metricName']),
+    namespace: math ? '' : r.string(o.namespace, [...path, 'namespace']),
+    metricName: math ? '' : r.string(o.metricName, [...path, 'metricName']),
+    ...(math ? { math } : {}),
     dimensions: withPlaceholders(r, r.stringMap(o.dimensions, [...path, 'dimensions']), [...path, 'dimensions']),
     statistic: r.oneOf(o.statistic, [...path, 'statistic'], ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'] as const, 'Sum'),
     period: r.number(o.period, [...path, 'period'], { integer: true, min: 1, max: 86_400, fallback: 60 }),
@@ -364,13 +397,37 @@ function rejectTestListenerUse(r: ScenarioReader, scenario: Scenario): void {
 }
 
 function readTraffic(r: ScenarioReader, value: unknown): ScenarioTraffic {
-  const o = r.object(value, ['traffic'], ['requestsPerSecond', 'path', 'method']);
-  const path = r.string(o.path, ['traffic', 'path'], '/');
-  if (!path.startsWith('/')) r.fail(['traffic', 'path'], `expected a path starting with "/", got ${JSON.stringify(path)}`);
-  return {
+  const o = r.object(value, ['traffic'], ['requestsPerSecond', 'path', 'paths', 'method']);
+  const urlPath = (v: unknown, at: (string | number)[], fallback?: string) => {
+    const p = r.string(v, at, fallback);
+    if (!p.startsWith('/')) r.fail(at, `expected a path starting with "/", got ${JSON.stringify(p)}`);
+    return p;
+  };
+  const traffic: ScenarioTraffic = {
     requestsPerSecond: r.number(o.requestsPerSecond, ['traffic', 'requestsPerSecond'], { min: 0, max: 1000, fallback: 10 }),
-    path,
+    path: urlPath(o.path, ['traffic', 'path'], '/'),
     method: r.oneOf(o.method, ['traffic', 'method'], ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const, 'GET'),
+  };
+  if (o.paths !== undefined) {
+    const paths = r.array(o.paths, ['traffic', 'paths']).map((p, i) => urlPath(p, ['traffic', 'paths', i]));
+    if (paths.length === 0) r.fail(['traffic', 'paths'], 'expected at least one path');
+    traffic.paths = paths;
+  }
+  return traffic;
+}
+
+function readSchedule(r: ScenarioReader, value: unknown, path: (string | number)[], baseDir: string): ScenarioSchedule {
+  const o = r.object(value, path, ['module', 'export', 'functionName', 'rateSeconds', 'timeoutSeconds', 'env'], ['module']);
+  const moduleAsWritten = r.string(o.module, [...path, 'module']);
+  return {
+    module: resolveModule(moduleAsWritten, baseDir),
+    moduleAsWritten,
+    export: r.string(o.export, [...path, 'export'], 'handler'),
+    functionName: r.string(o.functionName, [...path, 'functionName'], `scheduled-${path[1]}`),
+    // EventBridge Scheduler's finest rate is one minute; shorter ones only make a scenario faster to read.
+    rateSeconds: r.number(o.rateSeconds, [...path, 'rateSeconds'], { min: 1, max: 86_400, fallback: 60 }),
+    timeoutSeconds: r.number(o.timeoutSeconds, [...path, 'timeoutSeconds'], { min: 1, max: 900, fallback: 60 }),
+    env: withPlaceholders(r, r.stringMap(o.env, [...path, 'env']), [...path, 'env']),
   };
 }
 

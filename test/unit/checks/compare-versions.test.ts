@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { compareVersions, loadBalancerDimension, targetGroupDimension } from '../../../src/checks/compare-versions.js';
 import { OptionsError } from '../../../src/errors.js';
@@ -23,17 +24,24 @@ function spread(total: number, periods = 10): number[] {
 interface SideData {
   errors: number;
   requests: number;
+  /** Per-period p50 latency; p99 is served as twice that. */
   latency: number[];
+  /** 5xx answers counted by the function itself (responseErrors). */
+  responses5xx?: number;
 }
 
 function serve(base: SideData, canary: SideData) {
   const values: Record<string, number[]> = {
     err_base: spread(base.errors),
     req_base: spread(base.requests),
-    lat_base: base.latency,
+    lat0_base: base.latency,
+    lat1_base: base.latency.map((v) => 2 * v),
+    err5xx_base: spread(base.responses5xx ?? 0),
     err_new: spread(canary.errors),
     req_new: spread(canary.requests),
-    lat_new: canary.latency,
+    lat0_new: canary.latency,
+    lat1_new: canary.latency.map((v) => 2 * v),
+    err5xx_new: spread(canary.responses5xx ?? 0),
   };
   cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
     MetricDataResults: (input.MetricDataQueries ?? []).map((q) => {
@@ -44,6 +52,8 @@ function serve(base: SideData, canary: SideData) {
 }
 
 const steady = (level: number, n = 10) => Array.from({ length: n }, (_, i) => level + ((i * 7) % 5) - 2);
+/** ALB latency is in seconds: steady(ms) / 1000. */
+const seconds = (ms: number) => steady(ms).map((v) => v / 1000);
 
 describe('compareVersions options', () => {
   it('validates eagerly, naming the field', () => {
@@ -64,24 +74,29 @@ describe('compareVersions options', () => {
     expect(field({ loadBalancer: 'my-alb' })).toBe('compareVersions.loadBalancer');
     expect(field({ targetGroups: { baseline: 'targetgroup/a/1', canary: 'b' } })).toBe('compareVersions.targetGroups.canary');
     expect(field({ periodSeconds: 61 })).toBe('compareVersions.periodSeconds');
+    expect(field({ latencyStats: ['median'] })).toBe('compareVersions.latencyStats');
+    expect(field({ insufficientSample: 'fail' })).toBe('compareVersions.insufficientSample');
+    expect(field({ since: 'yesterday' })).toBe('compareVersions.since');
+    expect(field({ responseErrors: { namespace: 'App' } })).toBe('compareVersions.responseErrors');
+    expect(field({ latencyMinDeltaMs: -1 })).toBe('compareVersions.latencyMinDeltaMs');
     expect(compareVersions().name).toBe('compareVersions');
   });
 });
 
 describe('compareVersions on Lambda', () => {
-  it('queries Errors, Invocations and Duration by ExecutedVersion for both versions in one call', async () => {
+  it('queries Errors, Invocations and Duration p50 and p99 by ExecutedVersion for both versions in one call', async () => {
     serve({ errors: 5, requests: 5000, latency: steady(100) }, { errors: 1, requests: 1000, latency: steady(100) });
     const ctx = checkContext();
     const out = await compareVersions().run(ctx);
     expect(out.state).toBe('passed');
     expect(cw).toHaveReceivedCommandTimes(GetMetricDataCommand, 1);
     const queries = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
-    expect(queries.map((q) => q.Id)).toEqual(['err_base', 'req_base', 'lat_base', 'err_new', 'req_new', 'lat_new']);
+    expect(queries.map((q) => q.Id)).toEqual(['err_base', 'req_base', 'lat0_base', 'lat1_base', 'err_new', 'req_new', 'lat0_new', 'lat1_new']);
     const byId = Object.fromEntries(queries.map((q) => [q.Id, q.MetricStat!]));
     expect(byId.err_new!.Metric!.MetricName).toBe('Errors');
     expect(byId.req_new!.Metric!.MetricName).toBe('Invocations');
-    expect(byId.lat_new!.Metric!.MetricName).toBe('Duration');
-    expect(byId.lat_new!.Stat).toBe('Average');
+    expect(byId.lat0_new!.Metric!.MetricName).toBe('Duration');
+    expect([byId.lat0_new!.Stat, byId.lat1_new!.Stat]).toEqual(['p50', 'p99']);
     expect(byId.err_base!.Metric!.Dimensions).toEqual([
       { Name: 'FunctionName', Value: 'my-fn' },
       { Name: 'Resource', Value: 'my-fn:live' },
@@ -90,10 +105,12 @@ describe('compareVersions on Lambda', () => {
     expect(byId.err_new!.Metric!.Dimensions).toContainEqual({ Name: 'ExecutedVersion', Value: '7' });
     expect(out.details).toMatchObject({
       platform: 'Lambda',
+      alphaPerMetric: expect.closeTo(0.01 / 3, 10),
       baseline: { label: 'version 6', requests: 5000, errors: 5 },
       canary: { label: 'version 7', requests: 1000, errors: 1 },
       errors: { verdict: 'ok' },
-      latency: { verdict: 'ok' },
+      'latency p50': { verdict: 'ok' },
+      'latency p99': { verdict: 'ok' },
     });
   });
 
@@ -101,55 +118,86 @@ describe('compareVersions on Lambda', () => {
     serve({ errors: 10, requests: 5000, latency: steady(100) }, { errors: 60, requests: 1000, latency: steady(100) });
     const out = await compareVersions().run(checkContext());
     expect(out.state).toBe('failed');
-    expect(out.reason).toMatch(/version 7 error rate 6% \(60\/1000\) vs 0.2% \(10\/5000\) on version 6: worse by more than 1% at 95% confidence/);
+    expect(out.reason).toMatch(/version 7 error rate 6% \(60\/1000\) vs 0.2% \(10\/5000\) on version 6: worse by more than 0.1% \(always-valid p < 0.001, alpha 0.0033\)/);
     expect(out.details?.errors).toMatchObject({ verdict: 'worse' });
   });
 
-  it('the confidence level decides a borderline case (p ≈ 0.012)', async () => {
-    // p1 = 0.02, p2 = 0, margin 0.01: z = 0.01 / sqrt(0.02·0.98/1000) = 2.259, one-sided p = 0.0119.
-    const data = () => serve({ errors: 0, requests: 1000, latency: steady(100) }, { errors: 20, requests: 1000, latency: steady(100) });
+  it('the confidence level decides a borderline case (always-valid p ≈ 0.013)', async () => {
+    // Agresti–Caffo: 17/1002 vs 6/5002; the mixture ratio (τ = 0.03) gives p = 0.0130 against a 0.1-point margin.
+    const data = () => serve({ errors: 5, requests: 5000, latency: steady(100) }, { errors: 16, requests: 1000, latency: steady(100) });
     data();
-    expect((await compareVersions({ confidence: 0.95 }).run(checkContext())).state).toBe('failed');
+    expect((await compareVersions({ compare: ['errors'], confidence: 0.95 }).run(checkContext())).state).toBe('failed');
     cw.reset();
     data();
-    expect((await compareVersions({ confidence: 0.99 }).run(checkContext())).state).toBe('passed');
+    expect((await compareVersions({ compare: ['errors'], confidence: 0.99 }).run(checkContext())).state).toBe('passed');
   });
 
-  it('does not fail for a small error increase within the tolerance', async () => {
-    serve({ errors: 10, requests: 5000, latency: steady(100) }, { errors: 8, requests: 1000, latency: steady(100) });
+  it('identical versions, with or without background errors, pass (no false rollback)', async () => {
+    for (const errors of [0, 100, 500]) {
+      cw.reset();
+      serve({ errors: errors * 9, requests: 45_000, latency: steady(100) }, { errors, requests: 5000, latency: steady(100) });
+      const out = await compareVersions().run(checkContext());
+      expect(out.state).toBe('passed');
+    }
+  });
+
+  it('zero errors on both sides pass', async () => {
+    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(100) });
     const out = await compareVersions({ compare: ['errors'] }).run(checkContext());
     expect(out.state).toBe('passed');
-    expect(out.reason).toMatch(/not worse beyond 1%/);
+    expect(out.reason).toMatch(/0% \(0\/1000\) vs 0% \(0\/5000\) on version 6: not worse beyond 0.1%/);
+  });
+
+  it('counts the 5xx answers the function reports (responseErrors) as errors', async () => {
+    serve({ errors: 0, requests: 5000, latency: steady(100), responses5xx: 0 }, { errors: 0, requests: 1000, latency: steady(100), responses5xx: 100 });
+    const out = await compareVersions({ responseErrors: { namespace: 'App', metricName: 'Http5xx' } }).run(checkContext());
+    expect(out.state).toBe('failed');
+    expect(out.reason).toMatch(/error rate 10% \(100\/1000\)/);
+    const q = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!.find((x) => x.Id === 'err5xx_new')!;
+    expect(q.MetricStat!.Metric).toEqual({ Namespace: 'App', MetricName: 'Http5xx', Dimensions: [{ Name: 'FunctionName', Value: 'my-fn' }, { Name: 'ExecutedVersion', Value: '7' }] });
   });
 
   it('fails when the new version is slower beyond the latency tolerance', async () => {
-    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(200) });
+    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(130) });
     const out = await compareVersions().run(checkContext());
     expect(out.state).toBe('failed');
-    expect(out.reason).toMatch(/version 7 median latency 200 ms vs 100 ms on version 6 \(10 vs 10 periods\): slower by more than 20%/);
-    expect(out.details?.latency).toMatchObject({ verdict: 'worse', u: 100 });
+    expect(out.reason).toMatch(/version 7 p50 latency 130 ms vs 100 ms on version 6 \(×1.30 over 10 periods\): slower by more than 10%/);
+    expect(out.details?.['latency p50']).toMatchObject({ verdict: 'worse', pairs: 10 });
   });
 
-  it('tolerates a slowdown within latencyTolerance', async () => {
-    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(110) });
+  it('tolerates a slowdown within latencyTolerance, or smaller than latencyMinDeltaMs', async () => {
+    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(108) });
     expect((await compareVersions().run(checkContext())).state).toBe('passed');
     cw.reset();
-    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(110) });
-    expect((await compareVersions({ latencyTolerance: 0 }).run(checkContext())).state).toBe('failed');
+    serve({ errors: 0, requests: 5000, latency: steady(10) }, { errors: 0, requests: 1000, latency: steady(14) });
+    const small = await compareVersions({ compare: ['latency'], latencyStats: ['p50'] }).run(checkContext());
+    expect(small.state).toBe('passed');
+    expect(small.reason).toMatch(/slower, but by no more than 10 ms/);
+    cw.reset();
+    serve({ errors: 0, requests: 5000, latency: steady(10) }, { errors: 0, requests: 1000, latency: steady(14) });
+    expect((await compareVersions({ compare: ['latency'], latencyStats: ['p50'], latencyMinDeltaMs: 0 }).run(checkContext())).state).toBe('failed');
   });
 
-  it('is inconclusive below the minimum sample sizes, reporting them', async () => {
-    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 3, requests: 20, latency: steady(100, 3) });
+  it('is inconclusive below the minimum sample sizes, saying what it had and needed', async () => {
+    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 3, requests: 20, latency: steady(100, 2) });
     const out = await compareVersions().run(checkContext());
     expect(out.state).toBe('inconclusive');
-    expect(out.reason).toMatch(/too few requests to compare error rates: version 7 20, version 6 5000 \(need 50 each\)/);
-    expect(out.reason).toMatch(/too few latency periods to compare: version 7 3, version 6 10 \(need 5 each\)/);
+    expect(out.reason).toMatch(/too few requests to compare error rates: version 7 had 20, version 6 5000; 50 needed on each/);
+    expect(out.reason).toMatch(/too few periods to compare p50 latency: 2 served by both versions, 3 needed/);
     expect(out.details?.errors).toMatchObject({ verdict: 'inconclusive', requests: { canary: 20, baseline: 5000 }, needed: 50 });
+  });
+
+  it("passes below the minimum sample with insufficientSample 'pass', saying so", async () => {
+    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 3, requests: 20, latency: steady(100, 2) });
+    const out = await compareVersions({ insufficientSample: 'pass' }).run(checkContext());
+    expect(out.state).toBe('passed');
+    expect(out.reason).toMatch(/^not enough data to judge, passed by insufficientSample 'pass': too few requests/);
+    expect(out.details).toMatchObject({ insufficientSample: true });
   });
 
   it('a decisive failure wins over an inconclusive part', async () => {
     serve({ errors: 0, requests: 5000, latency: steady(100, 2) }, { errors: 200, requests: 1000, latency: steady(100, 2) });
-    expect((await compareVersions().run(checkContext())).state).toBe('failed');
+    expect((await compareVersions({ insufficientSample: 'pass' }).run(checkContext())).state).toBe('failed');
   });
 
   it('errors when the versions are the same or GetMetricData fails', async () => {
@@ -161,18 +209,34 @@ describe('compareVersions on Lambda', () => {
     expect(denied.state).toBe('error');
     expect(denied.reason).toMatch(/GetMetricData failed: AccessDenied/);
   });
+
+  it("since: 'deployment' reads from the period the deployment was created in", async () => {
+    const cd = mockClient(CodeDeployClient);
+    const created = new Date(Date.now() - 7 * 60_000 - 15_000);
+    cd.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-1', createTime: created } });
+    serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(100) });
+    const clients = { cloudWatch: new CloudWatchClient({ region: 'us-east-1' }), codeDeploy: new CodeDeployClient({ region: 'us-east-1' }) };
+    const out = await compareVersions({ since: 'deployment', lookbackMs: 3_600_000 }).run(checkContext({ clients }));
+    expect(out.state).toBe('passed');
+    const input = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+    expect(new Date(input.StartTime as Date).getTime()).toBe(Math.floor(created.getTime() / 60_000) * 60_000);
+    cd.on(GetDeploymentCommand).rejects(awsError('AccessDeniedException', 'no codedeploy:GetDeployment'));
+    const denied = await compareVersions({ since: 'deployment' }).run(checkContext({ clients }));
+    expect(denied).toMatchObject({ state: 'error', reason: expect.stringMatching(/GetDeployment failed: AccessDeniedException/) });
+    cd.restore();
+  });
 });
 
 describe('compareVersions overrides', () => {
-  it('uses explicit versions and latencyStat', async () => {
+  it('uses explicit versions and latencyStats', async () => {
     serve({ errors: 0, requests: 500, latency: steady(100) }, { errors: 0, requests: 500, latency: steady(100) });
-    const out = await compareVersions({ baselineVersion: '3', canaryVersion: '5', latencyStat: 'p90' }).run(checkContext());
+    const out = await compareVersions({ baselineVersion: '3', canaryVersion: '5', latencyStats: ['p90'] }).run(checkContext());
     expect(out.state).toBe('passed');
     const queries = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
     const version = (id: string) => queries.find((q) => q.Id === id)!.MetricStat!.Metric!.Dimensions!.find((d) => d.Name === 'ExecutedVersion')!.Value;
     expect(version('err_base')).toBe('3');
     expect(version('err_new')).toBe('5');
-    expect(queries.find((q) => q.Id === 'lat_new')!.MetricStat!.Stat).toBe('p90');
+    expect(queries.find((q) => q.Id === 'lat0_new')!.MetricStat!.Stat).toBe('p90');
   });
 
   it('errors on ECS when the target group has no load balancer', async () => {
@@ -206,7 +270,7 @@ describe('compareVersions on ECS', () => {
         { TargetGroupName: 'tg-blue', TargetGroupArn: blueArn, LoadBalancerArns: [lbArn] },
       ],
     });
-    serve({ errors: 0, requests: 4000, latency: steady(0.1) }, { errors: 120, requests: 1000, latency: steady(0.1) });
+    serve({ errors: 0, requests: 4000, latency: seconds(100) }, { errors: 120, requests: 1000, latency: seconds(100) });
     const out = await compareVersions().run(checkContext({ hook: ecsHook() }));
     expect(out.state).toBe('failed');
     expect(out.reason).toMatch(/green \(targetgroup\/tg-green\/bbb222\) error rate 12%/);
@@ -215,7 +279,7 @@ describe('compareVersions on ECS', () => {
     const byId = Object.fromEntries(queries.map((q) => [q.Id, q.MetricStat!.Metric!]));
     expect(byId.err_new).toMatchObject({ Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count' });
     expect(byId.req_base!.MetricName).toBe('RequestCount');
-    expect(byId.lat_base!.MetricName).toBe('TargetResponseTime');
+    expect(byId.lat0_base!.MetricName).toBe('TargetResponseTime');
     expect(byId.err_new!.Dimensions).toEqual([
       { Name: 'TargetGroup', Value: 'targetgroup/tg-green/bbb222' },
       { Name: 'LoadBalancer', Value: 'app/my-alb/ccc333' },
@@ -230,7 +294,7 @@ describe('compareVersions on ECS', () => {
         { TargetGroupName: 'tg-blue', TargetGroupArn: blueArn, LoadBalancerArns: [lbArn] },
       ],
     });
-    serve({ errors: 0, requests: 4000, latency: steady(0.1) }, { errors: 0, requests: 1000, latency: steady(0.1) });
+    serve({ errors: 0, requests: 4000, latency: seconds(100) }, { errors: 0, requests: 1000, latency: seconds(100) });
     const hook = ecsHook({
       targetGroups: ['tg-blue', 'tg-green'],
       blueTaskSet: { identifier: 'ts-1', targetGroupName: 'tg-green' },
@@ -241,7 +305,7 @@ describe('compareVersions on ECS', () => {
   });
 
   it('uses explicit dimension values without calling ELBv2', async () => {
-    serve({ errors: 0, requests: 4000, latency: steady(0.1) }, { errors: 0, requests: 1000, latency: steady(0.1) });
+    serve({ errors: 0, requests: 4000, latency: seconds(100) }, { errors: 0, requests: 1000, latency: seconds(100) });
     const out = await compareVersions({
       loadBalancer: 'app/other/999',
       targetGroups: { baseline: 'targetgroup/b/1', canary: 'targetgroup/g/2' },

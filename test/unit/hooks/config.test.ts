@@ -65,20 +65,42 @@ describe('hook configurations', () => {
       eventFormat: 'apigateway-rest',
       invokeAttempts: 3,
       invokeTimeoutMs: 15_000,
+      followUp: { count: 30, minSuccessRatio: 0.8 },
       alarms: { enabled: true, names: [], insufficientData: 'pass' },
     });
-    expect(postTrafficConfig({})).toMatchObject({ bake: { durationMs: 120_000, intervalMs: 30_000, initialDelayMs: 0 }, compare: { mode: 'observe', confidence: 0.95 } });
+    const compare = {
+      mode: 'enforce',
+      confidence: 0.99,
+      minRequests: 50,
+      minPeriods: 3,
+      insufficientSample: 'pass',
+      errorRateTolerance: 0.001,
+      latencyTolerance: 0.1,
+      latencyMinDeltaMs: 10,
+      lookbackMs: 3_600_000,
+    };
+    expect(postTrafficConfig({})).toEqual({ bake: { durationMs: 120_000, intervalMs: 30_000, initialDelayMs: 0 }, alarms: { enabled: true, names: [], insufficientData: 'pass' }, compare });
     expect(ecsTestTrafficConfig({})).toMatchObject({ waitHealthyMs: 60_000, requestTimeoutMs: 5000, compare: false });
-    expect(ecsTestTrafficConfig({}).load).toBeUndefined();
-    expect(ecsPostTrafficConfig({})).toMatchObject({ targetGroup: { enabled: true, max5xxPerMinute: 5, maxUnhealthyHosts: 0 } });
+    // The follow-up that judges green after it first answered.
+    expect(ecsTestTrafficConfig({}).load).toEqual({ requests: 50, concurrency: 10, minSuccessRatio: 0.8 });
+    expect(ecsTestTrafficConfig({ CODEDEPLOY_HOOKS_HTTP_LOAD_REQUESTS: '0' }).load).toBeUndefined();
+    expect(ecsPostTrafficConfig({})).toEqual({
+      bake: { durationMs: 120_000, intervalMs: 30_000, initialDelayMs: 0 },
+      alarms: { enabled: true, names: [], insufficientData: 'pass' },
+      targetGroup: { enabled: true, maxUnhealthyHosts: 0 },
+      compare,
+    });
+    expect(ecsPostTrafficConfig({ CODEDEPLOY_HOOKS_MAX_5XX_PER_MINUTE: '5' }).targetGroup).toEqual({ enabled: true, max5xxPerMinute: 5, maxUnhealthyHosts: 0 });
   });
 
   it('refuse a post-traffic hook that would check nothing', () => {
     expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'disabled' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
     // observe-only comparison is not enforced either, so the hook could never fail
-    expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
-    expect(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'enforce' })).not.toThrow();
-    expect(errorOf(() => ecsPostTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_COMPARE: 'observe' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    expect(() => postTrafficConfig({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false' })).not.toThrow();
+    const off = { CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false' };
+    expect(() => ecsPostTrafficConfig(off)).not.toThrow();
+    expect(errorOf(() => ecsPostTrafficConfig({ ...off, CODEDEPLOY_HOOKS_COMPARE: 'observe' })).field).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
   });
 
   it.each([
@@ -92,6 +114,16 @@ describe('hook configurations', () => {
     expect(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: value }).compare.mode).toBe(mode);
   });
 
+  it('read the comparison settings, refusing a malformed 5xx metric', () => {
+    const c = postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE_5XX_METRIC: 'CodeDeployHooks/App:Http5xx', CODEDEPLOY_HOOKS_COMPARE_INSUFFICIENT_SAMPLE: 'inconclusive' }).compare;
+    expect(c).toMatchObject({ responseErrors: { namespace: 'CodeDeployHooks/App', metricName: 'Http5xx' }, insufficientSample: 'inconclusive' });
+    for (const bad of ['Http5xx', ':Http5xx', 'App:']) {
+      expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE_5XX_METRIC: bad })).field).toBe('CODEDEPLOY_HOOKS_COMPARE_5XX_METRIC');
+    }
+    expect(errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE_INSUFFICIENT_SAMPLE: 'fail' })).field).toBe('CODEDEPLOY_HOOKS_COMPARE_INSUFFICIENT_SAMPLE');
+    expect(errorOf(() => preTrafficConfig({ CODEDEPLOY_HOOKS_SMOKE_MIN_SUCCESS: '1.5' })).field).toBe('CODEDEPLOY_HOOKS_SMOKE_MIN_SUCCESS');
+  });
+
   it.each(['true', 'no', 'Off', 'always', 'constructor', 'toString'])('refuse CODEDEPLOY_HOOKS_COMPARE=%s, naming the variable and the allowed values', (value) => {
     const error = errorOf(() => postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: value }));
     expect(error.field).toBe('CODEDEPLOY_HOOKS_COMPARE');
@@ -100,11 +132,11 @@ describe('hook configurations', () => {
     );
   });
 
-  it('reads the ECS load settings only when a load is asked for', () => {
+  it('reads the ECS follow-up load settings', () => {
     expect(ecsTestTrafficConfig({ CODEDEPLOY_HOOKS_HTTP_LOAD_REQUESTS: '100', CODEDEPLOY_HOOKS_HTTP_LOAD_MAX_P95_MS: '250' }).load).toEqual({
       requests: 100,
       concurrency: 10,
-      minSuccessRatio: 0.99,
+      minSuccessRatio: 0.8,
       maxP95Ms: 250,
     });
   });

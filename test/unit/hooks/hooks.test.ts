@@ -100,6 +100,28 @@ describe('hooks/pre-traffic.ts', () => {
     expect(decode(invoke.Payload as Uint8Array)).toMatchObject({ httpMethod: 'GET', path: '/health' });
   });
 
+  it('a flaky version that answers after a retry is judged on the follow-up invocations and fails', async () => {
+    vi.stubEnv('CODEDEPLOY_HOOKS_INVOKE_ATTEMPTS', '3');
+    codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'InProgress' } });
+    alarmsIn('OK');
+    let calls = 0;
+    // Fails the first call (a cold start, retried) and then one in two: the retry loop alone would pass it.
+    lambda.on(InvokeCommand).callsFake(async (input: { Payload?: Uint8Array; Qualifier?: string }) => {
+      calls++;
+      const result = await app(decode(input.Payload) as never);
+      return { StatusCode: 200, ExecutedVersion: input.Qualifier, Payload: encode(calls === 1 || (calls > 2 && calls % 2 === 0) ? { ...result, statusCode: 502 } : result) };
+    });
+    const { handler } = await LOAD.pre();
+    const verdict = await handler(EVENT, lambdaContext(60_000));
+    expect(verdict.status).toBe('Failed');
+    expect(verdict.checks.find((c) => c.name === 'invoke GET /health')).toMatchObject({ state: 'passed', attempts: 2 });
+    expect(verdict.checks.find((c) => c.name === 'invoke GET /health × 30 after healthy')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/^15\/30 invocations of .* succeeded \(ratio 0.50, required 0.8\)/),
+    });
+    expect(calls).toBe(32);
+  });
+
   it('reports Failed, naming the alarm, when a deployment-group alarm is already firing', async () => {
     codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'InProgress' } });
     appBehindInvoke();
@@ -128,21 +150,37 @@ describe('hooks/pre-traffic.ts', () => {
 });
 
 describe('hooks/post-traffic.ts', () => {
-  it('runs the alarm bake, then the comparison, in sequence', () => {
+  it('bakes on the alarms and the enforced comparison at every measurement', () => {
     const [spec] = postTrafficChecks(postTrafficConfig({}));
-    expect(spec && 'sequence' in spec ? spec.sequence.map((c) => [c.name, c.enforce ?? true]) : spec).toEqual([
-      ['bake on alarms', true],
-      ['new version vs old version', false],
-    ]);
-    const [enforced] = postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'enforce' }));
-    expect(enforced && 'sequence' in enforced ? enforced.sequence[1]!.enforce : undefined).toBe(true);
-    expect(postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'disabled' }))).toHaveLength(1);
+    expect(spec && 'name' in spec ? spec.name : spec).toBe('bake on alarms and new vs old version');
+    const names = (env: Record<string, string>) => postTrafficChecks(postTrafficConfig(env)).map((c) => ('name' in c ? c.name : ''));
+    expect(names({ CODEDEPLOY_HOOKS_COMPARE: 'disabled' })).toEqual(['bake on alarms']);
     // What YAML 1.1 makes of an unquoted `off`, and the old name: both leave the comparison out as well.
-    expect(postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'false' }))).toHaveLength(1);
-    expect(postTrafficChecks(postTrafficConfig({ CODEDEPLOY_HOOKS_COMPARE: 'off' }))).toHaveLength(1);
+    expect(names({ CODEDEPLOY_HOOKS_COMPARE: 'false' })).toEqual(['bake on alarms']);
+    expect(names({ CODEDEPLOY_HOOKS_COMPARE: 'off' })).toEqual(['bake on alarms']);
+    expect(names({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false' })).toEqual(['bake on new vs old version']);
+  });
+
+  it('fails when the new version is worse than the old one (enforced by default)', async () => {
+    vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '0');
+    codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'Succeeded', AfterAllowTraffic: 'InProgress' } });
+    alarmsIn('OK');
+    const series: Record<string, number[]> = { err_base: [5, 5, 5], req_base: [3000, 3000, 3000], err_new: [60, 60, 60], req_new: [300, 300, 300] };
+    cloudWatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: { Id: string }[] }) => ({
+      MetricDataResults: input.MetricDataQueries.map((q) => {
+        const v = series[q.Id] ?? (q.Id.startsWith('lat') ? [100, 100, 100] : []);
+        return { Id: q.Id, Values: v, Timestamps: v.map((_, i) => new Date(Date.now() - (3 - i) * 60_000)), StatusCode: 'Complete' };
+      }),
+    }));
+    const { handler } = await LOAD.post();
+    const verdict = await handler(EVENT, lambdaContext(60_000));
+    expect(verdict.status).toBe('Failed');
+    expect(reported()).toBe('Failed');
+    expect(verdict.reason).toMatch(/new version vs old version: version 4 error rate 20% \(180\/900\) vs 0.17% \(15\/9000\) on version 3: worse/);
   });
 
   it('bakes on the group alarms (with history) and does not fail on an observed comparison without data', async () => {
+    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'observe');
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '0');
     codeDeploy = mockCodeDeploy({ platform: 'Lambda', events: { BeforeAllowTraffic: 'Succeeded', AfterAllowTraffic: 'InProgress' } });
     alarmsIn('OK');
@@ -152,7 +190,8 @@ describe('hooks/post-traffic.ts', () => {
     expect(verdict.status, verdict.reason).toBe('Succeeded');
     expect(reported()).toBe('Succeeded');
     expect(cloudWatch.commandCalls(DescribeAlarmHistoryCommand).length).toBeGreaterThan(0);
-    expect(verdict.checks.find((c) => c.name === 'new version vs old version')?.enforced).toBe(false);
+    const bake = verdict.checks[0]!.details as { measurements: { checks: { name: string; enforced: boolean }[] }[] };
+    expect(bake.measurements[0]!.checks.find((c) => c.name === 'new version vs old version')?.enforced).toBe(false);
   });
 
   it('fails when an alarm fires during the bake', async () => {
@@ -185,10 +224,22 @@ describe('hooks/post-traffic.ts', () => {
 describe('ECS hooks', () => {
   let server: Server;
   let port: number;
+  let flaky = false;
+  afterEach(() => {
+    flaky = false;
+  });
   beforeAll(async () => {
-    // The example app served over HTTP plays the green task set behind the test listener.
+    // The example app served over HTTP plays the green task set behind the test listener;
+    // with `flaky` set, every other request after the first answers 503.
+    let served = 0;
     server = createServer((req, res) => {
       void app({ method: req.method, path: req.url?.split('?')[0] }).then((r) => {
+        served++;
+        if (flaky && served % 2 === 0) {
+          res.writeHead(503);
+          res.end();
+          return;
+        }
         res.writeHead(r.statusCode, r.headers);
         res.end(r.body);
       });
@@ -216,6 +267,21 @@ describe('ECS hooks', () => {
     expect(elbv2.commandCalls(DescribeListenersCommand)[0]!.args[0].input.ListenerArns).toEqual(['arn:listener/test']);
   });
 
+  it('ecs-test-traffic fails a flaky green on the requests that follow its first success', async () => {
+    flaky = true;
+    vi.stubEnv('CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS', '0');
+    vi.stubEnv('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'false');
+    codeDeploy = mockCodeDeploy({ platform: 'ECS', events: { AfterAllowTestTraffic: 'InProgress' } });
+    testListener();
+    const { handler } = await LOAD.ecsTest();
+    const verdict = await handler(EVENT, lambdaContext(60_000));
+    expect(verdict.status).toBe('Failed');
+    expect(verdict.checks.find((c) => c.name === 'smoke suite through the test listener')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/^load: 25\/50 succeeded \(ratio 0.50, required 0.8\)/),
+    });
+  });
+
   it('ecs-test-traffic fails when a request of the suite gets the wrong status', async () => {
     vi.stubEnv('CODEDEPLOY_HOOKS_HTTP_REQUESTS', '[{"path":"/missing"}]');
     vi.stubEnv('CODEDEPLOY_HOOKS_HTTP_WAIT_HEALTHY_MS', '0');
@@ -225,14 +291,26 @@ describe('ECS hooks', () => {
     const { handler } = await LOAD.ecsTest();
     const verdict = await handler(EVENT, lambdaContext(60_000));
     expect(verdict.status).toBe('Failed');
-    expect(verdict.checks[0]?.reason).toMatch(/404/);
+    expect(verdict.checks.find((c) => c.state === 'failed')?.reason).toMatch(/404/);
+  });
+
+  it.each(['AfterInstall', 'AfterAllowTraffic'])('ecs-test-traffic at %s fails rather than test what the test listener serves there', async (event) => {
+    vi.stubEnv('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'false');
+    codeDeploy = mockCodeDeploy({ platform: 'ECS', events: { [event]: 'InProgress' } });
+    testListener();
+    const { handler } = await LOAD.ecsTest();
+    const verdict = await handler(EVENT, lambdaContext(60_000));
+    expect(verdict.status).toBe('Failed');
+    expect(verdict.checks[0]).toMatchObject({ name: 'test listener serves the new task set', state: 'failed', reason: expect.stringMatching(new RegExp(`runs at ${event}, where the test listener does not route to the replacement task set`)) });
   });
 
   it.each([
     [2, 'Succeeded'],
     [9, 'Failed'],
-  ])('ecs-post-traffic with %i target 5xx per minute on the green target group reports %s', async (fiveXx, status) => {
+  ])('ecs-post-traffic with a 5-per-minute limit and %i target 5xx per minute on the green target group reports %s', async (fiveXx, status) => {
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '0');
+    vi.stubEnv('CODEDEPLOY_HOOKS_MAX_5XX_PER_MINUTE', '5');
+    vi.stubEnv('CODEDEPLOY_HOOKS_COMPARE', 'disabled');
     codeDeploy = mockCodeDeploy({ platform: 'ECS', events: { AfterAllowTraffic: 'InProgress' } });
     alarmsIn('OK');
     elbv2.on(DescribeTargetGroupsCommand).resolves({
