@@ -53,6 +53,8 @@ interface HookContextBase {
   isRollback: boolean;
   rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
   targetId: string;
+  /** When the deployment was created (epoch ms), as the platform's API says; compareVersions' `since: 'deployment'` reads it. */
+  deploymentStartedAt?: number;
   /** GetDeploymentGroup, called at most once per invocation and only when a check asks. */
   deploymentGroup(): Promise<DeploymentGroupContext>;
 }

@@ -1,6 +1,7 @@
 /** The checks of one measurement of hooks/ecs-native-production-bake.ts, built from its configuration. */
 import { alarms } from '../../src/checks/alarms.js';
-import { compareVersions, targetGroupDimension } from '../../src/checks/compare-versions.js';
+import { targetGroupDimension } from '../../src/checks/compare-versions.js';
+import { compareOf } from './compare-of.js';
 import type { EcsNativeHookContext } from '../../src/platforms/ecs-native/types.js';
 import type { Check, CheckSpec } from '../../src/types.js';
 import type { EcsNativeProductionConfig } from '../ecs-native-production-bake.js';
@@ -43,19 +44,8 @@ export function ecsNativeProductionChecks(ctx: EcsNativeHookContext, config: Ecs
     const blue = native.sourceRevisions[0]?.targetGroupArns[0];
     const green = native.targetRevision.targetGroupArns[0];
     const lb = loadBalancerOfRule(native.productionListenerRules[0]);
-    const c = config.compare;
     checks.push(
-      compareVersions({
-        name: 'green vs blue target group',
-        confidence: c.confidence,
-        minSamples: { requests: c.minRequests, periods: c.minPeriods },
-        insufficientSample: c.insufficientSample,
-        errorRateTolerance: c.errorRateTolerance,
-        latencyTolerance: c.latencyTolerance,
-        latencyMinDeltaMs: c.latencyMinDeltaMs,
-        // Over the look-back, not since: 'deployment' (that reads CodeDeploy's GetDeployment).
-        lookbackMs: Math.min(c.lookbackMs, 600_000),
-        enforce: c.mode === 'enforce',
+      compareOf(config.compare, 'green vs blue target group', {
         ...(blue && green ? { targetGroups: { baseline: targetGroupDimension(blue), canary: targetGroupDimension(green) } } : {}),
         ...(lb ? { loadBalancer: lb } : {}),
       }),

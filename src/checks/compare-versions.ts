@@ -16,7 +16,6 @@
  * inconclusive, or passes with that said, by `insufficientSample`.
  */
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { OptionsError } from '../errors.js';
 import type { Check, CheckContext, EcsHookContext } from '../types.js';
@@ -165,13 +164,12 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
       const end = new Date();
       let start = new Date(end.getTime() - lookbackMs);
       if (options.since === 'deployment') {
-        try {
-          const created = await deploymentCreated(ctx);
-          // Whole periods: the period holding the deployment's start belongs to the window.
-          if (created > start.getTime()) start = new Date(Math.floor(created / (period * 1000)) * period * 1000);
-        } catch (error) {
-          return { state: 'error', reason: `GetDeployment failed: ${errorText(error)}; cannot tell when the deployment started` };
-        }
+        // From the context the platform resolved (CodeDeploy's GetDeployment, ECS's service deployment):
+        // no client of its own, so a bundle with this check carries no CodeDeploy client.
+        const created = ctx.hook.deploymentStartedAt;
+        if (created === undefined) return { state: 'error', reason: "the deployment's start time is not known (the platform gave none); cannot compare since the deployment started" };
+        // Whole periods: the period holding the deployment's start belongs to the window.
+        if (created > start.getTime()) start = new Date(Math.floor(created / (period * 1000)) * period * 1000);
       }
       let fetched: FetchResult;
       try {
@@ -227,14 +225,6 @@ export function compareVersions(options: CompareVersionsOptions = {}): Check {
 }
 
 /** When the deployment was created (GetDeployment), epoch ms. */
-async function deploymentCreated(ctx: CheckContext): Promise<number> {
-  const codeDeploy = ctx.clients.get('codeDeploy', () => new CodeDeployClient({ ...DEFAULT_CHECK_CLIENT_CONFIG }));
-  const out = await codeDeploy.send(new GetDeploymentCommand({ deploymentId: ctx.hook.deploymentId }), { abortSignal: ctx.signal });
-  const created = out.deploymentInfo?.createTime;
-  if (!created) throw new Error(`deployment ${ctx.hook.deploymentId} has no createTime`);
-  return new Date(created).getTime();
-}
-
 function side(series: MetricSeries[], suffix: string, label: string, latencyStats: string[]): Side {
   const get = (id: string) => series.find((s) => s.id === id);
   const sum = (id: string) => (get(id)?.values ?? []).reduce((a, b) => a + b, 0);

@@ -32,6 +32,7 @@ function common(base: Base) {
     isRollback: ROLLBACK_CREATORS.has(info.creator ?? ''),
     ...(info.rollbackInfo ? { rollbackInfo: { ...info.rollbackInfo } } : {}),
     targetId: base.targetId,
+    ...(info.createTime ? { deploymentStartedAt: new Date(info.createTime).getTime() } : {}),
     deploymentGroup: base.deploymentGroup,
   };
 }

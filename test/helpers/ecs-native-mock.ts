@@ -44,6 +44,8 @@ export function mockEcs(d: FakeEcsDeployment = {}) {
         serviceDeploymentArn: DEPLOYMENT_ARN,
         serviceArn: SERVICE_ARN,
         clusterArn: `${ACCOUNT}:cluster/prod`,
+        // Ten minutes ago on whatever clock the test runs (the comparison reads the window since then).
+        createdAt: new Date(Date.now() - 600_000),
         status: (d.status ?? 'IN_PROGRESS') as 'IN_PROGRESS',
         lifecycleStage: (d.stage ?? 'POST_TEST_TRAFFIC_SHIFT') as 'POST_TEST_TRAFFIC_SHIFT',
         sourceServiceRevisions: [{ arn: BLUE }],

@@ -78,7 +78,8 @@ describe('explain: a Lambda canary rolled back by a failed pre-traffic check', (
     expect(story.failedCheck?.details).toMatchObject({ executedVersion: '2', functionError: 'Unhandled' });
     const pre = story.events.find((e) => e.name === 'BeforeAllowTraffic')!;
     expect(pre.verdict).toMatchObject({ status: 'Failed', reported: true, reportOutcome: 'accepted', logGroup: '/aws/lambda/CodeDeployHook_sample-app-pre-traffic', otherLines: 0 });
-    expect(pre.verdict?.checks.map((c) => [c.name, c.state])).toEqual([['invoke GET /health', 'failed'], ['deployment-group alarms not firing', 'passed']]);
+    // The follow-up invocations (judged after the first success) had none to judge: the first one failed.
+    expect(pre.verdict?.checks.map((c) => [c.name, c.state])).toEqual([['invoke GET /health', 'failed'], ['invoke GET /health × 30 after healthy', 'inconclusive'], ['deployment-group alarms not firing', 'passed']]);
     expect(story.headline).toMatch(/rolled back: the BeforeAllowTraffic hook \(CodeDeployHook_sample-app-pre-traffic\) reported Failed because check "invoke GET \/health" failed/);
   });
 

@@ -136,6 +136,7 @@ export async function resolveEcsNativeContext(event: EcsNativeHookEvent, client:
     isRollback: rollback.isRollback,
     ...(rollback.isRollback && deployment.rollback?.reason ? { rollbackInfo: { rollbackMessage: deployment.rollback.reason } } : {}),
     targetId: `${cluster}:${service}`,
+    ...(deployment.createdAt ?? deployment.startedAt ? { deploymentStartedAt: new Date((deployment.createdAt ?? deployment.startedAt)!).getTime() } : {}),
     deploymentGroup,
     cluster,
     service,

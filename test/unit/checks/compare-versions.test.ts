@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { compareVersions, loadBalancerDimension, targetGroupDimension } from '../../../src/checks/compare-versions.js';
 import { OptionsError } from '../../../src/errors.js';
@@ -210,20 +209,17 @@ describe('compareVersions on Lambda', () => {
     expect(denied.reason).toMatch(/GetMetricData failed: AccessDenied/);
   });
 
-  it("since: 'deployment' reads from the period the deployment was created in", async () => {
-    const cd = mockClient(CodeDeployClient);
+  it("since: 'deployment' reads from the period the deployment was created in (the context's deploymentStartedAt)", async () => {
     const created = new Date(Date.now() - 7 * 60_000 - 15_000);
-    cd.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-1', createTime: created } });
     serve({ errors: 0, requests: 5000, latency: steady(100) }, { errors: 0, requests: 1000, latency: steady(100) });
-    const clients = { cloudWatch: new CloudWatchClient({ region: 'us-east-1' }), codeDeploy: new CodeDeployClient({ region: 'us-east-1' }) };
-    const out = await compareVersions({ since: 'deployment', lookbackMs: 3_600_000 }).run(checkContext({ clients }));
+    const out = await compareVersions({ since: 'deployment', lookbackMs: 3_600_000 }).run(checkContext({ hook: { ...lambdaHook(), deploymentStartedAt: created.getTime() } }));
     expect(out.state).toBe('passed');
     const input = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
     expect(new Date(input.StartTime as Date).getTime()).toBe(Math.floor(created.getTime() / 60_000) * 60_000);
-    cd.on(GetDeploymentCommand).rejects(awsError('AccessDeniedException', 'no codedeploy:GetDeployment'));
-    const denied = await compareVersions({ since: 'deployment' }).run(checkContext({ clients }));
-    expect(denied).toMatchObject({ state: 'error', reason: expect.stringMatching(/GetDeployment failed: AccessDeniedException/) });
-    cd.restore();
+    // A context without a start time (a platform that gave none) is an error, not a window guessed.
+    const { deploymentStartedAt: _drop, ...withoutStart } = { ...lambdaHook(), deploymentStartedAt: 0 };
+    const unknown = await compareVersions({ since: 'deployment' }).run(checkContext({ hook: withoutStart }));
+    expect(unknown).toMatchObject({ state: 'error', reason: expect.stringMatching(/start time is not known/) });
   });
 });
 
