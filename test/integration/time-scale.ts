@@ -13,7 +13,7 @@ export interface Invariant {
   status: string;
   errorCode?: string;
   rolledBack: boolean;
-  /** The reason, with loopback ports (random per run) left out. */
+  /** The reason, with loopback ports and the ids in ELB ARNs (random per run) left out. */
   reason: string;
   hooks: string[];
   lifecycle: string[];
@@ -26,7 +26,7 @@ export function invariantOf(r: SimulationResult): Invariant {
     status: r.status,
     ...(r.errorCode ? { errorCode: r.errorCode } : {}),
     rolledBack: r.rolledBack,
-    reason: r.reason.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT'),
+    reason: r.reason.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').replace(/((?:targetgroup|app)\/[^/\s]+)\/[0-9a-f]{16}/g, '$1/ID'),
     hooks: r.hooks.map((h) => `${h.lifecycleEvent}:${h.status}`),
     lifecycle: r.timeline.flatMap((e) => (e.type === 'lifecycle' && e.status !== 'InProgress' ? [`${e.lifecycleEvent}:${e.status}`] : [])),
     byVersion: r.traffic.byVersion,
