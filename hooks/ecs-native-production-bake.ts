@@ -9,22 +9,22 @@
  * Configuration (all optional, see "ECS-native hooks" in README.md):
  *   CODEDEPLOY_HOOKS_BAKE_DURATION_MS (default 600000, at most 24 h; 0 = one look), _BAKE_INTERVAL_MS (default 60000, whole seconds)
  *   CODEDEPLOY_HOOKS_CHECK_ALARMS, _ALARM_NAMES, _INSUFFICIENT_DATA
- *   CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP (default true), _MAX_5XX_PER_MINUTE (default 5), _MAX_UNHEALTHY_HOSTS (default 0)
- *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | disabled (default observe)
- *   CODEDEPLOY_HOOKS_COMPARE_CONFIDENCE, _COMPARE_MIN_REQUESTS, _COMPARE_LOOKBACK_MS
+ *   CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP (default true), _MAX_5XX_PER_MINUTE (default: no limit), _MAX_UNHEALTHY_HOSTS (default 0)
+ *   CODEDEPLOY_HOOKS_COMPARE            enforce | observe | disabled (default enforce, as for the CodeDeploy hooks)
+ *   CODEDEPLOY_HOOKS_COMPARE_CONFIDENCE, _COMPARE_MIN_REQUESTS, _COMPARE_INSUFFICIENT_SAMPLE, ... (as hooks/post-traffic.ts)
  */
 import { defineEcsNativeHook } from '../src/ecs-native/index.js';
 import type { EcsNativeHookHandler } from '../src/ecs-native/index.js';
 import { describeError, OptionsError } from '../src/errors.js';
 import { MAX_STAGE_MS } from '../src/platforms/ecs-native/options.js';
 import { ecsNativeProductionChecks } from './checks/ecs-native-production.js';
-import { COMPARE_MODE_ALIASES, COMPARE_MODES, readAlarms, readBool, readChoice, readInt, readNumber, type AlarmConfig, type CompareMode, type Env } from './config.js';
+import { readAlarms, readBool, readCompare, readInt, readString, type AlarmConfig, type CompareConfig, type Env } from './config.js';
 
 export interface EcsNativeProductionConfig {
   bake: { durationMs: number; intervalMs: number };
   alarms: AlarmConfig;
-  targetGroup: { enabled: boolean; max5xxPerMinute: number; maxUnhealthyHosts: number };
-  compare: { mode: CompareMode; confidence: number; minRequests: number; lookbackMs: number };
+  targetGroup: { enabled: boolean; max5xxPerMinute?: number; maxUnhealthyHosts: number };
+  compare: CompareConfig;
 }
 
 export function ecsNativeProductionConfig(env: Env): EcsNativeProductionConfig {
@@ -36,15 +36,13 @@ export function ecsNativeProductionConfig(env: Env): EcsNativeProductionConfig {
     alarms: readAlarms(env),
     targetGroup: {
       enabled: readBool(env, 'CHECK_TARGET_GROUP', true),
-      max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 5),
+      // An absolute count is off by default, as in hooks/ecs-post-traffic.ts: any background error rate trips it at
+      // enough traffic; green vs blue (the comparison) judges error rates.
+      ...(readString(env, 'MAX_5XX_PER_MINUTE') !== undefined ? { max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 0) } : {}),
       maxUnhealthyHosts: readInt(env, 'MAX_UNHEALTHY_HOSTS', 0),
     },
-    compare: {
-      mode: readChoice(env, 'COMPARE', COMPARE_MODES, 'observe', COMPARE_MODE_ALIASES),
-      confidence: readNumber(env, 'COMPARE_CONFIDENCE', 0.95, { min: 0.5, max: 0.9999 }),
-      minRequests: readInt(env, 'COMPARE_MIN_REQUESTS', 50, { min: 1 }),
-      lookbackMs: readInt(env, 'COMPARE_LOOKBACK_MS', 600_000, { min: 60_000, max: 86_400_000 }),
-    },
+    // The same comparison settings as the CodeDeploy post-traffic hooks (enforced; a sample too small passes).
+    compare: readCompare(env),
   };
   if (!config.alarms.enabled && !config.targetGroup.enabled && config.compare.mode !== 'enforce') {
     throw new OptionsError('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'is false, CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP is false and CODEDEPLOY_HOOKS_COMPARE is not enforce: the hook would check nothing');

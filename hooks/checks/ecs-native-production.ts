@@ -43,13 +43,19 @@ export function ecsNativeProductionChecks(ctx: EcsNativeHookContext, config: Ecs
     const blue = native.sourceRevisions[0]?.targetGroupArns[0];
     const green = native.targetRevision.targetGroupArns[0];
     const lb = loadBalancerOfRule(native.productionListenerRules[0]);
+    const c = config.compare;
     checks.push(
       compareVersions({
         name: 'green vs blue target group',
-        confidence: config.compare.confidence,
-        minSamples: { requests: config.compare.minRequests },
-        lookbackMs: config.compare.lookbackMs,
-        enforce: config.compare.mode === 'enforce',
+        confidence: c.confidence,
+        minSamples: { requests: c.minRequests, periods: c.minPeriods },
+        insufficientSample: c.insufficientSample,
+        errorRateTolerance: c.errorRateTolerance,
+        latencyTolerance: c.latencyTolerance,
+        latencyMinDeltaMs: c.latencyMinDeltaMs,
+        // Over the look-back, not since: 'deployment' (that reads CodeDeploy's GetDeployment).
+        lookbackMs: Math.min(c.lookbackMs, 600_000),
+        enforce: c.mode === 'enforce',
         ...(blue && green ? { targetGroups: { baseline: targetGroupDimension(blue), canary: targetGroupDimension(green) } } : {}),
         ...(lb ? { loadBalancer: lb } : {}),
       }),

@@ -35,10 +35,10 @@ describe('built-in ECS-native scenarios', () => {
     expect(r).toMatchObject({ status: 'Failed', expect: 'Failed', errorCode: 'HOOK_EXECUTION_FAILURE', rolledBack: true });
     expect(r.hooks.find((h) => h.lifecycleEvent === 'POST_TEST_TRAFFIC_SHIFT')?.status).toBe('Succeeded');
     expect(r.hooks.find((h) => h.lifecycleEvent === 'PRODUCTION_TRAFFIC_SHIFT')?.status).toBe('Failed');
-    expect(r.reason).toMatch(/PRODUCTION_TRAFFIC_SHIFT hook .* failed: .*5xx/);
+    expect(r.reason).toMatch(/PRODUCTION_TRAFFIC_SHIFT hook .* failed: .*green vs blue target group: green .* error rate/);
     // Exposure bounded by the canary share: green never had more than 10 % of production.
     expect(productionWeights(r)).toEqual([10, 0]);
-    expect(world.ecs.deployment(r.deploymentId)).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { reason: expect.stringMatching(/5xx/) } });
+    expect(world.ecs.deployment(r.deploymentId)).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { reason: expect.stringMatching(/error rate/) } });
     const v2 = r.traffic.byVersion['2']!;
     expect(v2.total / r.traffic.total).toBeLessThan(0.15);
   });

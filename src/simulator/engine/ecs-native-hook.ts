@@ -16,6 +16,8 @@ import type { HookInvocation } from './hook-runner.js';
 
 /** ECS's wait between invocations when the hook returns IN_PROGRESS without a callBackDelay. */
 export const DEFAULT_CALLBACK_DELAY_SECONDS = 30;
+/** The shortest wait between invocations the simulator uses (see runNativeHook). */
+export const MIN_CALLBACK_DELAY_SECONDS = 1;
 
 export interface EcsNativeHookEvent {
   executionId: string;
@@ -95,7 +97,9 @@ export async function runNativeHook(hook: ScenarioHook, payload: Omit<EcsNativeH
     if (response.hookStatus === 'FAILED') return { status: 'FAILED', invocations: n, why: 'the function returned hookStatus FAILED' };
     // "Returned hookDetails are merged with the configured ones and passed back on the next invocation."
     if (response.hookDetails) details = { ...(details ?? {}), ...response.hookDetails };
-    const delay = response.callBackDelay ?? DEFAULT_CALLBACK_DELAY_SECONDS;
+    // ECS documents no minimum; a delay of 0 is re-invoked after one simulated second, so that
+    // simulated time moves and a hook answering IN_PROGRESS with 0 for ever still reaches its timeout.
+    const delay = Math.max(MIN_CALLBACK_DELAY_SECONDS, response.callBackDelay ?? DEFAULT_CALLBACK_DELAY_SECONDS);
     if (runner.now() + delay >= deadline) {
       const left = Math.max(0, deadline - runner.now());
       if (left > 0) await runner.sleep(left);

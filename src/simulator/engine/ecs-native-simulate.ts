@@ -27,6 +27,7 @@ import { seededRandom } from './random.js';
 import type { SimulationResult } from './result.js';
 import { createLoadBalancing, type EcsResources } from './setup-world.js';
 import type { SimulateOptions } from './simulate.js';
+import { storeHookLogs } from './hook-logs.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
 import { enterSimulatedTime } from './simulated-time.js';
 import { TargetHealth } from './target-health.js';
@@ -364,7 +365,8 @@ class StagePlayer {
     const work = runNativeHook(hook, payload, {
       invoke: (event) => {
         run.emit({ type: 'hook-invoked', lifecycleEvent: step.stage, functionName: hook.functionName, executionId: event.executionId });
-        return invokeHook(handler, env, event, { endpoint: this.endpoint, region: this.world.region }, { captureOutput: run.opts.captureHookOutput });
+        // The run's clock, as for CodeDeploy hooks: the Lambda timeout and getRemainingTimeInMillis in simulated time.
+        return invokeHook(handler, env, event, { endpoint: this.endpoint, region: this.world.region }, { captureOutput: run.opts.captureHookOutput, clock: run.clock });
       },
       sleep: (seconds) => run.clock.sleep(seconds * 1000, rollingBack ? undefined : run.stop.signal),
       now: () => run.clock.simSeconds(),
@@ -372,6 +374,7 @@ class StagePlayer {
         record.outcome = inv.outcome;
         record.durationMs = (record.durationMs ?? 0) + inv.durationMs;
         record.logs.push(...inv.logs);
+        storeHookLogs(this.world, hook.functionName, inv.logs);
         if (inv.error) record.error = inv.error;
         const said = response && !('invalid' in response) ? `returned hookStatus ${response.hookStatus}${response.callBackDelay !== undefined ? `, callBackDelay ${response.callBackDelay} s` : ''}` : response ? response.invalid : inv.error ?? inv.outcome;
         run.emit({ type: 'hook-finished', lifecycleEvent: step.stage, outcome: inv.outcome, durationMs: inv.durationMs, ...(inv.error ? { error: inv.error } : {}), ...(inv.logs.length ? { logs: inv.logs } : {}) });

@@ -127,6 +127,8 @@ describe('hooks/ecs-native-production-bake.ts', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: T0 });
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_DURATION_MS', '120000');
     vi.stubEnv('CODEDEPLOY_HOOKS_BAKE_INTERVAL_MS', '60000');
+    // The absolute 5xx gate is off by default (the comparison judges error rates); this test opts in.
+    vi.stubEnv('CODEDEPLOY_HOOKS_MAX_5XX_PER_MINUTE', '5');
     alarmsIn('OK');
     targetGroupMetrics(fiveXx);
     const { handler } = await LOAD.production();
@@ -154,8 +156,9 @@ describe('hooks/ecs-native-production-bake.ts', () => {
     const step = { executionDetails: { ...(ecsEvent().executionDetails as object), productionTrafficWeights: { [GREEN]: 10, [BLUE]: 90 } } };
     await handler(ecsEvent('PRODUCTION_TRAFFIC_SHIFT', step), lambdaContext(60_000));
     const checks = verdictLine()?.checks as { name: string; enforced: boolean }[];
-    expect(checks.map((c) => c.name)).toEqual(['service deployment alarms', 'green target group 5xx and health', 'green vs blue target group']);
-    expect(checks[2]!.enforced).toBe(false);
+    expect(checks.map((c) => c.name)).toEqual(['service deployment alarms', 'green target group health', 'green vs blue target group']);
+    // Enforced by default, as in the CodeDeploy post-traffic hooks.
+    expect(checks[2]!.enforced).toBe(true);
     const dims = cloudWatch
       .commandCalls(GetMetricDataCommand)
       .flatMap((c) => c.args[0].input.MetricDataQueries ?? [])
@@ -184,7 +187,11 @@ describe('hooks/ecs-native-production-bake.ts', () => {
     };
     expect(field({ CODEDEPLOY_HOOKS_BAKE_INTERVAL_MS: '1500' })).toBe('CODEDEPLOY_HOOKS_BAKE_INTERVAL_MS');
     expect(field({ CODEDEPLOY_HOOKS_BAKE_DURATION_MS: '90000000' })).toBe('CODEDEPLOY_HOOKS_BAKE_DURATION_MS');
-    expect(field({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false' })).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    expect(field({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false', CODEDEPLOY_HOOKS_COMPARE: 'observe' })).toBe('CODEDEPLOY_HOOKS_CHECK_ALARMS');
+    // The comparison is enforced by default, so alarms and target-group health off still leave a gate.
+    expect(field({ CODEDEPLOY_HOOKS_CHECK_ALARMS: 'false', CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP: 'false' })).toBe('accepted');
+    expect(ecsNativeProductionConfig({}).compare.mode).toBe('enforce');
+    expect(ecsNativeProductionConfig({}).targetGroup.max5xxPerMinute).toBeUndefined();
     expect(field({ CODEDEPLOY_HOOKS_BAKE_DURATION_MS: '3600000' })).toBe('accepted');
   });
 
