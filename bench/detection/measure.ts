@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { parseScenario, simulate } from '../../src/simulator/index.js';
 import type { TimelineEvent } from '../../src/simulator/engine/timeline.js';
 import { TRAFFIC, type CorpusCase } from './corpus.js';
-import { guard, type Platform, type Setup } from './setups.js';
+import { guard, TARGETS, type Platform, type Setup } from './setups.js';
 
 export interface RunResult {
   platform: Platform;
@@ -22,19 +22,22 @@ export interface RunResult {
   exposure: number;
   /** Simulated seconds from the start of the deployment to the rollback. */
   detectSeconds?: number;
+  /**
+   * Stopped before production traffic moved to the new version entirely. Exposure can still
+   * be a little over the canary share then: the load balancer and the alias route each request
+   * at random by weight, so 1,000 requests at 10 % give the new version 9–11 % of them.
+   */
+  withinCanary?: boolean;
   error?: string;
 }
 
 function scenarioText(platform: Platform, c: CorpusCase, setup: Setup, seed: number, timeScale: number): string {
   const g = guard(platform, setup);
   const deployment = { ...(g.deployment as object), timeScale };
-  const target = platform === 'Lambda'
-    ? { lambda: { functionName: 'sample-app', alias: 'live' }, application: { name: 'sample-app', deploymentGroup: 'sample-app-group' } }
-    : { ecs: { cluster: 'sample-cluster', service: 'sample-service', loadBalancerName: 'sample-alb', targetGroups: ['sample-tg-blue', 'sample-tg-green'] }, application: { name: 'sample-service-app', deploymentGroup: 'sample-service-group' } };
   return stringify({
     name: `${platform} ${c.name} / ${setup} / seed ${seed}`,
     platform,
-    ...target,
+    ...TARGETS[platform],
     versions: { current: { version: 1, ...c.current }, target: { version: 2, ...c.target } },
     ...g,
     deployment,
@@ -77,5 +80,6 @@ export async function measure(platform: Platform, c: CorpusCase, setup: Setup, s
     ...(stopped ? { gate: gateOf(result.timeline, result.reason) ?? result.errorCode ?? 'unknown' } : {}),
     exposure: all > 0 ? onNew / all : 0,
     ...(stopped && end ? { detectSeconds: end.simSeconds } : {}),
+    ...(stopped ? { withinCanary: !until.some((e) => e.type === 'traffic' && e.listener !== 'test' && e.targetWeight === 100) } : {}),
   };
 }

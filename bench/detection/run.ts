@@ -92,7 +92,8 @@ const totals = SETUPS.map((setup: Setup) => {
     healthy: healthy.length,
     falseRollbacks,
     meanExposure: caught.length ? caught.reduce((a, r) => a + r.exposure, 0) / caught.length : NaN,
-    withinCanary: caught.filter((r) => r.exposure <= CANARY_SHARE + 1e-9).length,
+    withinShare: caught.filter((r) => r.exposure <= CANARY_SHARE + 1e-9).length,
+    withinCanary: caught.filter((r) => r.withinCanary).length,
     medianDetectSeconds: median(caught.map((r) => r.detectSeconds ?? 0)),
     gates,
   };
@@ -101,12 +102,13 @@ const totals = SETUPS.map((setup: Setup) => {
 const header = ['platform', 'scenario', ...SETUPS.flatMap((s) => [`${s}: caught`, 'exposure', 'detect'])];
 const perScenario = table(header, rows);
 const totalTable = table(
-  ['setup', 'broken caught', 'false rollbacks', 'mean exposure (caught)', 'exposure ≤ canary 10 %', 'median time to detect', 'caught by'],
+  ['setup', 'broken caught', 'false rollbacks', 'mean exposure (caught)', 'exposure ≤ canary 10 %', 'stopped before 100 %', 'median time to detect', 'caught by'],
   totals.map((t) => [
     t.setup,
     `${t.caught}/${t.broken} (${pct(t.caught / t.broken)})`,
     `${t.falseRollbacks}/${t.healthy}`,
     Number.isFinite(t.meanExposure) ? pct(t.meanExposure) : '—',
+    `${t.withinShare}/${t.caught}`,
     `${t.withinCanary}/${t.caught}`,
     Number.isFinite(t.medianDetectSeconds) ? mmss(t.medianDetectSeconds) : '—',
     Object.entries(t.gates).sort((a, b) => b[1] - a[1]).map(([g, n]) => `${g} ${n}`).join(', '),

@@ -3,8 +3,8 @@
  * templates' defaults (template.yaml, examples/ecs/template.yaml) and two
  * baselines, as scenario fragments for the simulator.
  *  - ready hooks: the pre-traffic / test-traffic smoke suite, the post-traffic
- *    bake with the old-vs-new comparison, the template's alarms and, on
- *    Lambda, the canary analyzer with its verdict alarm.
+ *    bake with the old-vs-new comparison, the template's alarms and the canary
+ *    analyzer with its verdict alarm.
  *  - alarms only: SAM's DeploymentPreference with the sample alarms, no hook.
  *  - hand-written hook: the sample alarms plus a hook in the style of AWS's
  *    samples (Lambda: invoke the new version with {}, fail on FunctionError;
@@ -21,11 +21,20 @@ export const SETUPS = ['ready hooks', 'alarms only', 'hand-written hook'] as con
 export type Setup = (typeof SETUPS)[number];
 
 const FN = 'sample-app';
+
+/** What each platform deploys: the scenario's target and application keys. */
+export const TARGETS = {
+  Lambda: { lambda: { functionName: FN, alias: 'live' }, application: { name: 'sample-app', deploymentGroup: 'sample-app-group' } },
+  ECS: {
+    ecs: { cluster: 'sample-cluster', service: 'sample-service', loadBalancerName: 'sample-alb', targetGroups: ['sample-tg-blue', 'sample-tg-green'] },
+    application: { name: 'sample-service-app', deploymentGroup: 'sample-service-group' },
+  },
+} as const;
 const newVersion = { FunctionName: FN, Resource: `${FN}:live`, ExecutedVersion: '{{targetVersion}}' };
 
 /** template.yaml's alarms, as scenario alarms. */
-function lambdaAlarms(withVerdict: boolean): unknown[] {
-  const alarms: unknown[] = [
+function lambdaAlarms(): unknown[] {
+  return [
     {
       name: 'AppNewVersionErrorRateAlarm',
       math: {
@@ -47,18 +56,33 @@ function lambdaAlarms(withVerdict: boolean): unknown[] {
       comparisonOperator: 'GreaterThanThreshold',
     },
   ];
-  if (withVerdict) {
-    alarms.push({
-      name: 'AppCanaryVerdictAlarm',
-      namespace: 'CodeDeployHooks',
-      metricName: 'CanaryVerdict',
-      dimensions: { Target: FN },
-      statistic: 'Maximum',
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  }
-  return alarms;
+}
+
+/** The templates' CanaryVerdict alarm: AppCanaryVerdictAlarm (Lambda), CanaryVerdictAlarm (ECS). */
+function verdictAlarm(platform: Platform): unknown {
+  const { ecs } = TARGETS.ECS;
+  return {
+    name: platform === 'Lambda' ? 'AppCanaryVerdictAlarm' : 'CanaryVerdictAlarm',
+    namespace: 'CodeDeployHooks',
+    metricName: 'CanaryVerdict',
+    // The analyzer names a Lambda deployment by its function, an ECS one by <cluster>/<service>.
+    dimensions: { Target: platform === 'Lambda' ? FN : `${ecs.cluster}/${ecs.service}` },
+    statistic: 'Maximum',
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+  };
+}
+
+/** The templates' CanaryAnalyzer: hooks/canary-analysis.ts every minute, watching the platform's deployment group. */
+function canaryAnalyzer(platform: Platform, env: Record<string, string>): unknown {
+  const { application } = TARGETS[platform];
+  return {
+    module: mod('hooks/canary-analysis.ts'),
+    functionName: 'CanaryAnalyzer',
+    rateSeconds: 60,
+    timeoutSeconds: 50,
+    env: { CODEDEPLOY_HOOKS_APPLICATION: application.name, CODEDEPLOY_HOOKS_DEPLOYMENT_GROUP: application.deploymentGroup, ...env },
+  };
 }
 
 /** examples/ecs/template.yaml's alarm. */
@@ -83,13 +107,13 @@ const COMPARE_ENV = { CODEDEPLOY_HOOKS_COMPARE: 'enforce', CODEDEPLOY_HOOKS_COMP
 export function guard(platform: Platform, setup: Setup): Record<string, unknown> {
   if (platform === 'Lambda') {
     const base = { deployment: { config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' } };
-    if (setup === 'alarms only') return { ...base, alarms: lambdaAlarms(false) };
+    if (setup === 'alarms only') return { ...base, alarms: lambdaAlarms() };
     if (setup === 'hand-written hook') {
-      return { ...base, alarms: lambdaAlarms(false), hooks: { BeforeAllowTraffic: { module: mod('bench/detection/aws-sample-hook.ts'), functionName: 'CodeDeployHook_pre', timeoutSeconds: 60 } } };
+      return { ...base, alarms: lambdaAlarms(), hooks: { BeforeAllowTraffic: { module: mod('bench/detection/aws-sample-hook.ts'), functionName: 'CodeDeployHook_pre', timeoutSeconds: 60 } } };
     }
     return {
       ...base,
-      alarms: lambdaAlarms(true),
+      alarms: [...lambdaAlarms(), verdictAlarm('Lambda')],
       hooks: {
         BeforeAllowTraffic: {
           module: mod('hooks/pre-traffic.ts'),
@@ -104,18 +128,10 @@ export function guard(platform: Platform, setup: Setup): Record<string, unknown>
           env: { CODEDEPLOY_HOOKS_BAKE_DURATION_MS: '120000', ...COMPARE_ENV },
         },
       },
-      schedules: [
-        {
-          module: mod('hooks/canary-analysis.ts'),
-          functionName: 'CanaryAnalyzer',
-          rateSeconds: 60,
-          timeoutSeconds: 50,
-          env: { CODEDEPLOY_HOOKS_APPLICATION: 'sample-app', CODEDEPLOY_HOOKS_DEPLOYMENT_GROUP: 'sample-app-group', ...COMPARE_ENV },
-        },
-      ],
+      schedules: [canaryAnalyzer('Lambda', COMPARE_ENV)],
     };
   }
-  // The ECS example deploys all at once; the benchmark gives ECS the same 10 % canary as Lambda.
+  // examples/ecs/template.yaml's default DeploymentConfigName.
   const base = { deployment: { config: 'CodeDeployDefault.ECSCanary10Percent5Minutes' }, alarms: ECS_ALARMS };
   if (setup === 'alarms only') return base;
   if (setup === 'hand-written hook') {
@@ -123,6 +139,7 @@ export function guard(platform: Platform, setup: Setup): Record<string, unknown>
   }
   return {
     ...base,
+    alarms: [...ECS_ALARMS, verdictAlarm('ECS')],
     hooks: {
       AfterAllowTestTraffic: {
         module: mod('hooks/ecs-test-traffic.ts'),
@@ -137,5 +154,7 @@ export function guard(platform: Platform, setup: Setup): Record<string, unknown>
         env: { CODEDEPLOY_HOOKS_BAKE_DURATION_MS: '120000' },
       },
     },
+    // The ECS example sets no CODEDEPLOY_HOOKS_COMPARE: enforce is the default; target group 5xx need no app metric.
+    schedules: [canaryAnalyzer('ECS', {})],
   };
 }

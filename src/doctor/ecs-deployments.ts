@@ -5,12 +5,13 @@
  * a hook of the template's ECS deployment groups when it says so itself: a
  * `CodeDeployHook_` name, a logical id ending in Hook (or HookFunction), a codedeploy-hooks ready
  * hook as its code, a CODEDEPLOY_HOOKS_ variable, or a codedeploy action in its
- * role. Functions that are the target of an ECS-native lifecycle hook are not.
+ * role. Functions that are the target of an ECS-native lifecycle hook are not, nor is
+ * the scheduled canary analyzer.
  */
 import { nativeServices } from './ecs-native.js';
 import { asArray, isObj, refTarget, shape, staticPrefix } from './intrinsics.js';
 import { functionRole, functions, parameters, propsOf, resources, resourceType, statementsFor, type CodeDeployRole, type Deployment, type FunctionInfo, type HookRef } from './model.js';
-import { environmentOf, readyHookOf } from './ready-hooks.js';
+import { environmentOf, isCanaryAnalyzer, readyHookOf } from './ready-hooks.js';
 import type { Path, Template } from './template-reader.js';
 
 export interface EcsGroup {
@@ -44,6 +45,7 @@ const HOOK_PREFIX = 'CodeDeployHook_';
 
 /** Does the function present itself as a CodeDeploy hook? */
 function looksLikeHook(t: Template, fn: FunctionInfo): boolean {
+  if (isCanaryAnalyzer(fn)) return false;
   if (staticPrefix(fn.props.FunctionName, parameters(t))?.startsWith(HOOK_PREFIX)) return true;
   // `TestTrafficHook`, `PostTrafficHookFunction`; not `GithubWebhook`.
   if (/Hook(Function)?$/.test(fn.id) || readyHookOf(fn) !== undefined) return true;

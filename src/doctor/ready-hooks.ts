@@ -32,16 +32,24 @@ export const CUSTOM_HOOK_WAITS: readonly HookWait[] = BAKE;
 
 const NAMES = Object.keys(READY_HOOK_WAITS) as ReadyHook[];
 
-/** The ready hook a function's code is, if its Handler or EntryPoints name one (`ecs-test-traffic.handler`, `hooks/ecs-test-traffic.ts`). */
-export function readyHookOf(fn: FunctionInfo): ReadyHook | undefined {
+/** The module names a function's Handler and esbuild EntryPoints give (`ecs-test-traffic.handler`, `hooks/ecs-test-traffic.ts`: ecs-test-traffic). */
+function codeNames(fn: FunctionInfo): string[] {
   const build = isObj(fn.metadata) && isObj(fn.metadata.BuildProperties) ? fn.metadata.BuildProperties : {};
   const sources = [fn.props.Handler, ...asArray(build.EntryPoints)].filter((s): s is string => typeof s === 'string');
-  for (const source of sources) {
-    const base = source.split('/').pop()!.split('.')[0]!;
-    const hook = NAMES.find((n) => n === base);
-    if (hook) return hook;
-  }
-  return undefined;
+  return sources.map((source) => source.split('/').pop()!.split('.')[0]!);
+}
+
+/** The ready hook a function's code is, if its Handler or EntryPoints name one. */
+export function readyHookOf(fn: FunctionInfo): ReadyHook | undefined {
+  return NAMES.find((n) => codeNames(fn).includes(n));
+}
+
+/**
+ * Is the function codedeploy-hooks' canary analyzer (hooks/canary-analysis.ts)? It reads
+ * CODEDEPLOY_HOOKS_ variables but is no hook: a schedule invokes it, never CodeDeploy.
+ */
+export function isCanaryAnalyzer(fn: FunctionInfo): boolean {
+  return codeNames(fn).includes('canary-analysis');
 }
 
 /** The function's environment variables, or {} when they are not a literal map. */

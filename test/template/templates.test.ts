@@ -110,15 +110,18 @@ describe.each(TEMPLATES)('%s', (file) => {
   });
 });
 
+/** A template's resources after the SAM transform, where the generated roles can be seen. */
+const transformed = (ctx: TestContext, file: string): Record<string, any> => {
+  const result = translation(ctx, file);
+  if ('error' in result) throw new Error(result.error);
+  return result.template.Resources as Record<string, any>;
+};
+const statements = (resources: Record<string, any>, roleId: string): any[] =>
+  resources[roleId].Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+const grants = (list: any[], action: string): any[] => list.filter((s) => [s.Action].flat().includes(action));
+
 describe('template.yaml after the SAM transform', () => {
-  const load = (ctx: TestContext): Record<string, any> => {
-    const result = translation(ctx, 'template.yaml');
-    if ('error' in result) throw new Error(result.error);
-    return result.template.Resources as Record<string, any>;
-  };
-  const statements = (resources: Record<string, any>, roleId: string): any[] =>
-    resources[roleId].Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
-  const grants = (list: any[], action: string): any[] => list.filter((s) => [s.Action].flat().includes(action));
+  const load = (ctx: TestContext): Record<string, any> => transformed(ctx, 'template.yaml');
 
   it.for(['PreTrafficHookRole', 'PostTrafficHookRole'])('%s reports and reads only on the deployment group ARN', (role, ctx) => {
     const list = statements(load(ctx), role);
@@ -192,6 +195,58 @@ describe('template.yaml after the SAM transform', () => {
     expect(grants(list, 'codedeploy:StopDeployment')).toEqual([]);
     const schedule = Object.values(resources).find((r: any) => r.Type === 'AWS::Events::Rule') as any;
     expect(schedule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+  });
+});
+
+describe('examples/ecs/template.yaml after the SAM transform', () => {
+  const GROUP_ARN = /:deploymentgroup:\$\{CodeDeployApplication\}\/\$\{DeploymentGroup\}$/;
+
+  it('CanaryAnalyzerRole reads only its deployment group, finds the target groups, and publishes only to the CodeDeployHooks namespace', (ctx) => {
+    const resources = transformed(ctx, 'examples/ecs/template.yaml');
+    const list = statements(resources, 'CanaryAnalyzerRole');
+    for (const action of ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:GetDeploymentTarget']) {
+      const [s, ...rest] = grants(list, action);
+      expect(rest).toEqual([]);
+      expect(s.Resource['Fn::Sub']).toMatch(GROUP_ARN);
+    }
+    // compareVersions resolves green and blue by target group name: their ARNs give the metric dimensions.
+    expect(grants(list, 'elasticloadbalancing:DescribeTargetGroups')).toHaveLength(1);
+    const [put] = grants(list, 'cloudwatch:PutMetricData');
+    expect(put.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'CodeDeployHooks' } });
+    for (const never of ['codedeploy:PutLifecycleEventHookExecutionStatus', 'codedeploy:StopDeployment', 'cloudwatch:PutMetricAlarm']) expect(grants(list, never)).toEqual([]);
+    expect(list.flatMap((s) => [s.Action].flat()).every((a: string) => !a.endsWith('*'))).toBe(true);
+    const env = resources.CanaryAnalyzer.Properties.Environment.Variables;
+    expect(env).toMatchObject({ CODEDEPLOY_HOOKS_APPLICATION: { Ref: 'CodeDeployApplication' }, CODEDEPLOY_HOOKS_DEPLOYMENT_GROUP: { Ref: 'DeploymentGroup' } });
+    const schedule = Object.values(resources).find((r: any) => r.Type === 'AWS::Events::Rule') as any;
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(schedule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['CanaryAnalyzer', 'Arn'] } })]);
+  });
+
+  it('stops the deployment on the canary verdict of <cluster>/<service> during a canary, and the hooks may read that alarm', (ctx) => {
+    const resources = transformed(ctx, 'examples/ecs/template.yaml');
+    const group = resources.DeploymentGroup.Properties;
+    expect(group.AlarmConfiguration.Alarms).toEqual([{ Name: { Ref: 'Target5xxAlarm' } }, { Name: { Ref: 'CanaryVerdictAlarm' } }]);
+    expect(group.AutoRollbackConfiguration.Events).toContain('DEPLOYMENT_STOP_ON_ALARM');
+    const verdict = resources.CanaryVerdictAlarm.Properties;
+    expect(verdict).toMatchObject({ Namespace: 'CodeDeployHooks', MetricName: 'CanaryVerdict', Statistic: 'Maximum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    // hooks/checks/canary-analysis.ts names an ECS deployment by its target id, <cluster>:<service>, as cluster/service.
+    expect(verdict.Dimensions).toEqual([{ Name: 'Target', Value: { 'Fn::Sub': '${Cluster}/${Service.Name}' } }]);
+    expect(resources.Service.Properties.Cluster).toEqual({ Ref: 'Cluster' });
+    // A canary window for the analyzer to guard, unless the deployer chooses all at once.
+    expect(group.DeploymentConfigName).toEqual({ Ref: 'DeploymentConfigName' });
+    for (const role of ['EcsTestTrafficHookRole', 'EcsPostTrafficHookRole']) {
+      const [read] = grants(statements(resources, role), 'cloudwatch:DescribeAlarms');
+      expect(read.Resource, role).toEqual([{ 'Fn::GetAtt': ['Target5xxAlarm', 'Arn'] }, { 'Fn::GetAtt': ['CanaryVerdictAlarm', 'Arn'] }]);
+    }
+  });
+});
+
+describe('examples/ecs/template.yaml parameters', () => {
+  it('deploys with a 10 %, 5-minute canary by default, any predefined ECS config allowed', async () => {
+    const template = await readTemplate(join(root, 'examples/ecs/template.yaml'));
+    const param = (template.root.Parameters as Record<string, any>).DeploymentConfigName;
+    expect(param.Default).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
+    expect(param.AllowedValues).toContain('CodeDeployDefault.ECSAllAtOnce');
   });
 });
 
