@@ -5,6 +5,7 @@
  * only; sources and traps in the README section "ECS-native hooks".
  */
 import type { BakeState } from '../../engine/bake-state.js';
+import type { EcsBakeScope } from './bake-scope.js';
 import type { EcsHookContext } from '../../types.js';
 
 /** Hookable stages, in deployment order (ECS `DeploymentLifecycleHookStage`). */
@@ -45,6 +46,10 @@ export interface EcsNativeHookEvent {
   hookDetails: Record<string, unknown>;
   /** This library's bake state from an earlier invocation of the same hook (hookDetails[BAKE_STATE_KEY]). */
   bake?: BakeState;
+  /** Which bake that state measures (hookDetails[BAKE_STATE_KEY].scope), when it names one. */
+  bakeScope?: EcsBakeScope;
+  /** Why a state in hookDetails was set aside as another bake's (another stage, step, deployment or plan): this bake starts afresh. */
+  bakeSetAside?: string;
 }
 
 export type EcsNativeHookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
