@@ -44,7 +44,7 @@ export interface EcsNativeHookEvent {
   };
   /** The configured hookDetails merged with what earlier invocations returned, without this library's bake state. */
   hookDetails: Record<string, unknown>;
-  /** This library's bake state from an earlier invocation of the same hook (hookDetails[BAKE_STATE_KEY]). */
+  /** This library's bake state from an earlier invocation of this bake (hookDetails[BAKE_STATE_KEY]); the hook drops it, saying why in bakeSetAside, when it is another bake's. */
   bake?: BakeState;
   /** Which bake that state measures (hookDetails[BAKE_STATE_KEY].scope), when it names one. */
   bakeScope?: EcsBakeScope;
