@@ -68,7 +68,7 @@ export function defineEcsNativeHook(options: EcsNativeHookOptions): EcsNativeHoo
       const state = invocation.event.bake;
       if (plan && state && !isDue(state, Date.now())) {
         invocation.release();
-        const response = notDueResponse(state, Date.now());
+        const response = notDueResponse(invocation.event, plan, state, Date.now());
         writeLine(runner.sink, { level: 'INFO', message: `ECS lifecycle hook: bake measurement not due yet; IN_PROGRESS, next in ${response.callBackDelay} s`, executionId: invocation.event.executionId, lifecycleEvent: invocation.event.lifecycleStage, hookStatus: 'IN_PROGRESS', timestamp: new Date().toISOString() });
         return response;
       }

@@ -7,15 +7,17 @@
  */
 import { HookEventError } from '../../errors.js';
 
-const KIND = 'ECS lifecycle hook event';
+export const KIND = 'ECS lifecycle hook event';
 /** A HookEventError that says which event was expected. */
 const invalid = (field: string, message: string) => new HookEventError(field, message, KIND);
 import { MAX_ID_LENGTH } from '../../event.js';
 import { parseBakeState } from '../../engine/bake-state.js';
+import { parseBakeScope } from './bake-scope.js';
 import type { EcsNativeHookEvent, TrafficWeights } from './types.js';
 
 /** The hookDetails key under which this library keeps its bake state between invocations. */
 export const BAKE_STATE_KEY = 'codedeployHooksBake';
+export const BAKE_STATE_FIELD = `hookDetails.${BAKE_STATE_KEY}`;
 
 /** Most entries accepted in one traffic-weight map (a deployment has a handful of revisions). */
 const MAX_WEIGHTS = 100;
@@ -114,7 +116,11 @@ export function parseEcsNativeEvent(event: unknown): EcsNativeHookEvent {
     },
     hookDetails,
   };
-  if (rawBake !== undefined) parsed.bake = parseBakeState(rawBake, `hookDetails.${BAKE_STATE_KEY}`, KIND);
+  if (rawBake !== undefined) {
+    parsed.bake = parseBakeState(rawBake, BAKE_STATE_FIELD, KIND);
+    const scope = parseBakeScope((rawBake as Record<string, unknown>).scope, `${BAKE_STATE_FIELD}.scope`, KIND);
+    if (scope) parsed.bakeScope = scope;
+  }
   return parsed;
 }
 

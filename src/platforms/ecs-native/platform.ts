@@ -15,7 +15,8 @@ import { verdictRecord, writeLine } from '../../verdict-log.js';
 import type { LogSink } from '../../verdict-log.js';
 import type { CheckState, HookVerdict } from '../../types.js';
 import type { Platform, PlatformFactory } from '../platform.js';
-import { BAKE_STATE_KEY, parseEcsNativeEvent } from './event.js';
+import { bakeScopeOf, withCarriedBake } from './bake-scope.js';
+import { BAKE_STATE_FIELD, BAKE_STATE_KEY, KIND, parseEcsNativeEvent } from './event.js';
 import { resolveEcsNativeContext } from './resolve.js';
 import type { EcsNativeHookContext, EcsNativeHookEvent, EcsNativeHookResponse } from './types.js';
 
@@ -39,7 +40,8 @@ export function ecsNativePlatform(plan: BakePlan | undefined): PlatformFactory<E
     // Retries are ours (bounded by the Lambda deadline), not the SDK's.
     const ecs = () => clients.get('ecs', () => new ECSClient({ maxAttempts: 1 }));
     const platform: Platform<EcsNativeHookEvent, EcsNativeHookContext, EcsNativeHookResponse> = {
-      parse: parseEcsNativeEvent,
+      // A carried bake state is checked against this bake here, so a foreign one is set aside and an impossible one fails as a malformed event.
+      parse: (raw) => withCarriedBake(parseEcsNativeEvent(raw), plan, Date.now(), BAKE_STATE_FIELD, KIND),
       async resolve(event, { deadline, signal }) {
         return { kind: 'running', context: await resolveEcsNativeContext(event, ecs(), { deadline, signal }) };
       },
@@ -66,15 +68,16 @@ function outcomeOf(plan: BakePlan | undefined, event: EcsNativeHookEvent, decisi
   if (step.kind === 'decided') {
     return { response: { hookStatus: step.state === 'passed' ? 'SUCCEEDED' : 'FAILED' }, reason: step.reason, bake: step.bake };
   }
-  const hookDetails = { [BAKE_STATE_KEY]: step.bake };
+  const hookDetails = stateDetails(event, plan, step.bake);
   const bytes = Buffer.byteLength(JSON.stringify(hookDetails));
   if (bytes > MAX_BAKE_STATE_BYTES) {
     return { response: { hookStatus: 'FAILED' }, reason: `the bake state is ${bytes} bytes, more than the ${MAX_BAKE_STATE_BYTES} kept in hookDetails`, bake: step.bake };
   }
   const n = step.bake.counts.total;
+  const setAside = event.bakeSetAside ? ` (${event.bakeSetAside})` : '';
   return {
     response: { hookStatus: 'IN_PROGRESS', callBackDelay: Math.max(1, Math.ceil(step.waitMs / 1000)), hookDetails },
-    reason: `bake continues: measurement ${n} ${state}${state === 'passed' ? '' : ` (${why})`}; next in ${Math.max(1, Math.ceil(step.waitMs / 1000))} s`,
+    reason: `bake continues: measurement ${n} ${state}${state === 'passed' ? '' : ` (${why})`}; next in ${Math.max(1, Math.ceil(step.waitMs / 1000))} s${setAside}`,
     bake: step.bake,
   };
 }
@@ -86,9 +89,14 @@ function measurementState(decision: Decision): CheckState {
   return worst === 'passed' ? 'error' : worst;
 }
 
+/** The hookDetails returned with IN_PROGRESS: the state, named with the bake it measures. */
+function stateDetails(event: EcsNativeHookEvent, plan: BakePlan, bake: BakeState): Record<string, unknown> {
+  return { [BAKE_STATE_KEY]: { ...bake, scope: bakeScopeOf(event, plan) } };
+}
+
 /** An early or duplicate invocation of a bake whose next measurement is not due: nothing measured, the same state. */
-export function notDueResponse(bake: BakeState, now: number): EcsNativeHookResponse {
-  return { hookStatus: 'IN_PROGRESS', callBackDelay: Math.max(1, Math.ceil((bake.nextAt - now) / 1000)), hookDetails: { [BAKE_STATE_KEY]: bake } };
+export function notDueResponse(event: EcsNativeHookEvent, plan: BakePlan, bake: BakeState, now: number): EcsNativeHookResponse {
+  return { hookStatus: 'IN_PROGRESS', callBackDelay: Math.max(1, Math.ceil((bake.nextAt - now) / 1000)), hookDetails: stateDetails(event, plan, bake) };
 }
 
 /** The verdict line, as for CodeDeploy (same fields, EMF metric), with the hookStatus and the bake. */

@@ -48,10 +48,16 @@ export async function resolveEcsNativeContext(event: EcsNativeHookEvent, client:
   const described = await call('DescribeServiceDeployments', (abortSignal) =>
     client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [event.resourceArn] }), { abortSignal }),
   );
-  const deployment = described.serviceDeployments?.find((d) => d.serviceDeploymentArn === event.resourceArn) ?? described.serviceDeployments?.[0];
+  // Only the event's own deployment is read: another one's status (ROLLBACK_*) or alarms would decide this hook wrongly.
+  const deployment = described.serviceDeployments?.find((d) => d.serviceDeploymentArn === event.resourceArn);
   if (!deployment) {
-    const failure = described.failures?.[0];
-    const why = failure ? `${failure.reason ?? 'failure'}${failure.detail ? ` (${failure.detail})` : ''}` : 'no service deployment returned';
+    const failure = described.failures?.find((f) => f.arn === event.resourceArn) ?? described.failures?.[0];
+    const others = (described.serviceDeployments ?? []).map((d) => d.serviceDeploymentArn ?? '(no ARN)');
+    const why = failure
+      ? `${failure.reason ?? 'failure'}${failure.detail ? ` (${failure.detail})` : ''}`
+      : others.length > 0
+        ? `it answered about ${others.slice(0, 3).join(', ')} instead`
+        : 'no service deployment returned';
     throw new ContextError(`DescribeServiceDeployments found no deployment ${event.resourceArn}: ${why}`);
   }
 

@@ -5,6 +5,7 @@
  * only; sources and traps in the README section "ECS-native hooks".
  */
 import type { BakeState } from '../../engine/bake-state.js';
+import type { EcsBakeScope } from './bake-scope.js';
 import type { EcsHookContext } from '../../types.js';
 
 /** Hookable stages, in deployment order (ECS `DeploymentLifecycleHookStage`). */
@@ -43,8 +44,12 @@ export interface EcsNativeHookEvent {
   };
   /** The configured hookDetails merged with what earlier invocations returned, without this library's bake state. */
   hookDetails: Record<string, unknown>;
-  /** This library's bake state from an earlier invocation of the same hook (hookDetails[BAKE_STATE_KEY]). */
+  /** This library's bake state from an earlier invocation of this bake (hookDetails[BAKE_STATE_KEY]); the hook drops it, saying why in bakeSetAside, when it is another bake's. */
   bake?: BakeState;
+  /** Which bake that state measures (hookDetails[BAKE_STATE_KEY].scope), when it names one. */
+  bakeScope?: EcsBakeScope;
+  /** Why a state in hookDetails was set aside as another bake's (another stage, step, deployment or plan): this bake starts afresh. */
+  bakeSetAside?: string;
 }
 
 export type EcsNativeHookStatus = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
