@@ -196,8 +196,8 @@ export function warpGlobals(clock: SimClock): () => void {
 
   AbortSignal.timeout = (ms: number): AbortSignal => {
     const controller = new AbortController();
-    // As Node's: the timer does not hold the process open.
-    clock.setTimer(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+    // As Node's: the timer does not hold the process open (so, unfired when the run ends, it goes on in real time).
+    simSetTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
     return controller.signal;
   };
 

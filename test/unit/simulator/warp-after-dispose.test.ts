@@ -67,6 +67,12 @@ describe('a timer made during a simulation, after it', () => {
     expect(fired).toEqual(['background']);
   });
 
+  it('a signal from AbortSignal.timeout made during the simulation aborts in real time after it', async () => {
+    const signal = underWarp(() => AbortSignal.timeout(100));
+    const outcome = await Promise.race([new Promise((resolve) => signal.addEventListener('abort', () => resolve((signal.reason as Error).name))), realSleep(10_000, 'never aborted')]);
+    expect(outcome).toBe('TimeoutError');
+  });
+
   it('a timeout refreshed after the clock is disposed fires on real time; one not refreshed never fires', async () => {
     const fired: string[] = [];
     const [refreshed, dropped] = underWarp(() => [setTimeout(() => fired.push('refreshed'), 50), setTimeout(() => fired.push('dropped'), 50)]);
