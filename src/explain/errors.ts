@@ -5,6 +5,7 @@
  */
 import { ERROR_CODES, HookError, describeError } from '../errors.js';
 import { isThrottlingError } from '../aws-call.js';
+import { terminalText } from '../util/terminal-text.js';
 
 export class ExplainError extends HookError {
   constructor(message: string, options?: ErrorOptions) {
@@ -17,7 +18,9 @@ const DENIED = /AccessDenied|UnauthorizedOperation|UnrecognizedClient|InvalidCli
 
 /** One line saying why `what` (an API call, e.g. "CodeDeploy GetDeployment") failed. */
 export function describeAwsFailure(error: unknown, what: string): string {
-  const { name, message } = describeError(error);
+  // The name and message come from the endpoint's answer, and this line is printed to a terminal.
+  const described = describeError(error);
+  const [name, message] = [terminalText(described.name), terminalText(described.message)];
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return 'no AWS credentials found (the SDK looked in the environment, the shared config and credentials files with AWS_PROFILE, SSO, and the container or instance role); set credentials or pass --profile';
   }

@@ -4,6 +4,7 @@
  * rollback, what to do, and what could not be read. Colour only when asked.
  */
 import { clip, show } from '../util/show.js';
+import { terminalSafe } from '../util/terminal-text.js';
 import type { DeploymentStory, StoryCheck, StoryEvent } from './story.js';
 import { formatMinutes } from './traffic.js';
 
@@ -15,10 +16,13 @@ export interface PrintOptions {
 
 type Paint = (s: string) => string;
 
-const STATE_MARK: Record<string, string> = { passed: '✓', failed: '✗', error: '!', inconclusive: '?' };
-const EVENT_MARK: Record<string, string> = { Succeeded: '✓', Failed: '✗', InProgress: '…', Skipped: '-', Pending: '·' };
+// Maps, not object literals: a state read from a verdict line may be "constructor" or "__proto__".
+const STATE_MARK = new Map(Object.entries({ passed: '✓', failed: '✗', error: '!', inconclusive: '?' }));
+const EVENT_MARK = new Map(Object.entries({ Succeeded: '✓', Failed: '✗', InProgress: '…', Skipped: '-', Pending: '·' }));
 
-export function renderStory(story: DeploymentStory, opts: PrintOptions = {}): string {
+export function renderStory(unsafeStory: DeploymentStory, opts: PrintOptions = {}): string {
+  // Everything in a story was read from logs or the API; none of it may drive the terminal.
+  const story = terminalSafe(unsafeStory);
   const paint = (open: number, close: number): Paint => (opts.color ? (s) => `\u001b[${open}m${s}\u001b[${close}m` : (s) => s);
   const [red, green, yellow, dim, bold] = [paint(31, 39), paint(32, 39), paint(33, 39), paint(2, 22), paint(1, 22)];
   const byOutcome = story.outcome === 'succeeded' ? green : story.outcome === 'in-progress' ? yellow : red;
@@ -77,7 +81,7 @@ export function renderStory(story: DeploymentStory, opts: PrintOptions = {}): st
 function renderEvent(e: StoryEvent, add: (s: string) => void, c: { red: Paint; green: Paint; yellow: Paint; dim: Paint }, verbose: boolean): void {
   const colour = e.status === 'Succeeded' ? c.green : e.status === 'Failed' ? c.red : e.status === 'InProgress' ? c.yellow : c.dim;
   const took = e.durationMs !== undefined ? ` ${formatDuration(e.durationMs)}` : '';
-  add(`  ${colour(`${EVENT_MARK[e.status] ?? ' '} ${e.name.padEnd(22)} ${e.status}`)}${took}${e.hookFunction ? c.dim(`  hook ${e.hookFunction}`) : ''}`);
+  add(`  ${colour(`${EVENT_MARK.get(e.status) ?? ' '} ${e.name.padEnd(22)} ${e.status}`)}${took}${e.hookFunction ? c.dim(`  hook ${e.hookFunction}`) : ''}`);
   if (e.diagnostics?.message) add(`      CodeDeploy: ${[e.diagnostics.errorCode, e.diagnostics.message].filter(Boolean).join(' — ')}`);
   const v = e.verdict;
   if (v) {
@@ -95,7 +99,7 @@ function renderEvent(e: StoryEvent, add: (s: string) => void, c: { red: Paint; g
 }
 
 function renderCheck(check: StoryCheck, add: (s: string) => void, c: { red: Paint; green: Paint; yellow: Paint; dim: Paint }, verbose: boolean): void {
-  const mark = STATE_MARK[check.state] ?? '·';
+  const mark = STATE_MARK.get(check.state) ?? '·';
   const colour = check.state === 'passed' ? c.green : check.state === 'inconclusive' ? c.yellow : c.red;
   const dry = check.enforced ? '' : c.dim(' [not enforced]');
   add(`        ${colour(`${mark} ${check.name}: ${check.state}`)}${dry} — ${clip(check.reason, 400)}${check.durationMs !== undefined ? c.dim(` (${formatDuration(check.durationMs)})`) : ''}`);

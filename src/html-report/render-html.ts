@@ -111,12 +111,13 @@ ${h.logs.length ? `<details class="logs"><summary>What the hook printed (${h.log
 </section>`;
 }
 
-const ICONS: Record<string, string> = { passed: '✓', failed: '✗', error: '✗', inconclusive: '?' };
+// A Map, not an object literal: a state read from a verdict line may be "constructor" or "__proto__".
+const ICONS = new Map(Object.entries({ passed: '✓', failed: '✗', error: '✗', inconclusive: '?' }));
 
 function checksTable(checks: CheckView[]): string {
   const rows = checks.map((c) => {
     const details = c.details ? `<details><summary>details</summary><pre>${html(JSON.stringify(c.details, null, 2))}</pre></details>` : '';
-    return `<tr class="check"><td>${html(c.name)}</td><td class="state-${html(c.state)}">${ICONS[c.state] ?? ''} ${html(c.state)}</td><td>${c.enforced ? 'yes' : 'no (dry run)'}</td><td>${html(c.reason)}${details}</td><td class="num">${c.durationMs !== undefined ? `${c.durationMs} ms` : '–'}</td><td class="num">${c.attempts ?? '–'}</td></tr>`;
+    return `<tr class="check"><td>${html(c.name)}</td><td class="state-${html(c.state)}">${ICONS.get(c.state) ?? ''} ${html(c.state)}</td><td>${c.enforced ? 'yes' : 'no (dry run)'}</td><td>${html(c.reason)}${details}</td><td class="num">${c.durationMs !== undefined ? `${c.durationMs} ms` : '–'}</td><td class="num">${c.attempts ?? '–'}</td></tr>`;
   });
   return `<table class="checks"><thead><tr><th scope="col">check</th><th scope="col">state</th><th scope="col">enforced</th><th scope="col">reason</th><th scope="col">duration</th><th scope="col">attempts</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -38,6 +38,8 @@ export interface SimTimer extends ClockTimer {
   hasRef(): boolean;
   /** Restarts the countdown from now, keeping the same delay. */
   refresh(): void;
+  /** Simulated ms until it fires, if it is pending. */
+  remainingMs(): number | undefined;
 }
 
 interface Entry {
@@ -65,6 +67,7 @@ export class SimClock implements Clock {
   /** A moment (real, simulated) that pacing counts from. */
   private anchor: { real: number; sim: number };
   private interruptPace?: () => void;
+  private readonly disposeListeners: (() => void)[] = [];
 
   constructor(readonly timeScale: number) {
     if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`time scale must be a positive number, got ${timeScale}`);
@@ -98,7 +101,13 @@ export class SimClock implements Clock {
         entry.seq = this.seq++;
         this.enqueue(entry);
       },
+      remainingMs: () => (entry.pending ? entry.due - this.simNow : undefined),
     };
+  }
+
+  /** Calls `fn` when the clock is disposed, while its pending timers can still be read. */
+  onDispose(fn: () => void): void {
+    this.disposeListeners.push(fn);
   }
 
   /** Simulated seconds since the start. */
@@ -111,8 +120,15 @@ export class SimClock implements Clock {
     return realDateNow() - this.realStartedAt;
   }
 
+  /** Whether dispose() has stopped this clock (its timers are then never queued again). */
+  isDisposed(): boolean {
+    return this.disposed;
+  }
+
   /** Stops the clock: pending timers never fire. */
   dispose(): void {
+    if (this.disposed) return;
+    for (const fn of this.disposeListeners.splice(0)) fn();
     this.disposed = true;
     for (const e of this.queue) e.pending = false;
     this.queue = [];
