@@ -8,18 +8,9 @@ import type { EcsDeploymentConfiguration, EcsStrategy } from '../state/ecs.js';
 import type { ScenarioReader } from './reader.js';
 import type { EcsNativeHookSettings } from './types.js';
 
-/** The stages a Lambda hook can be registered at (next-anchors §1.3), in lifecycle order. */
-export const ECS_NATIVE_HOOK_STAGES = [
-  'RECONCILE_SERVICE',
-  'PRE_SCALE_UP',
-  'POST_SCALE_UP',
-  'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-  'PRODUCTION_TRAFFIC_SHIFT',
-  'POST_PRODUCTION_TRAFFIC_SHIFT',
-] as const;
-export type EcsNativeHookStage = (typeof ECS_NATIVE_HOOK_STAGES)[number];
+/** The stages a Lambda hook can be registered at (next-anchors §1.3), in lifecycle order: the adapter's list. */
+export { ECS_NATIVE_STAGES as ECS_NATIVE_HOOK_STAGES } from '../../platforms/ecs-native/types.js';
+export type { EcsNativeStage as EcsNativeHookStage } from '../../platforms/ecs-native/types.js';
 
 export const ECS_NATIVE_DEPLOYMENT_KEYS = ['strategy', 'bakeTimeInMinutes', 'canaryConfiguration', 'linearConfiguration'] as const;
 export const ECS_NATIVE_HOOK_KEYS = ['hookDetails', 'timeoutInMinutes', 'timeoutAction'] as const;
