@@ -130,26 +130,44 @@ export function applyEnv(env: Record<string, string>): () => void {
  * Collects what the hook prints (its verdict line, console.log) instead of
  * letting it interleave with the timeline. Writes made with the original
  * functions (see `originalStdoutWrite`) are not captured.
+ *
+ * Captures overlap (a durable hook's invocations run while the invocation that
+ * started them is still captured) and end in any order, so one interceptor is
+ * installed while any capture is active, writes go to the newest active one,
+ * and the real functions come back when the last one ends: a capture ended
+ * out of order must not leave another's interceptor in place for good.
  */
+const activeCaptures: string[][] = [];
+let installedCapture: { out: typeof process.stdout.write; err: typeof process.stderr.write; console: ((...args: unknown[]) => void)[] } | undefined;
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
 export function captureOutput(into: string[]): () => void {
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  const grab = (chunk: unknown, ...rest: unknown[]): boolean => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    const cb = rest.find((r): r is () => void => typeof r === 'function');
-    cb?.();
-    return true;
-  };
-  process.stdout.write = grab as typeof process.stdout.write;
-  process.stderr.write = grab as typeof process.stderr.write;
-  // Test runners replace console methods with their own; catch those too.
-  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const saved = methods.map((m) => console[m]);
-  for (const m of methods) console[m] = (...args: unknown[]) => void into.push(`${format(...args)}\n`);
+  if (!installedCapture) {
+    installedCapture = { out: process.stdout.write, err: process.stderr.write, console: CONSOLE_METHODS.map((m) => console[m]) };
+    const sink = (text: string) => activeCaptures[activeCaptures.length - 1]?.push(text);
+    const grab = (chunk: unknown, ...rest: unknown[]): boolean => {
+      sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      const cb = rest.find((r): r is () => void => typeof r === 'function');
+      cb?.();
+      return true;
+    };
+    process.stdout.write = grab as typeof process.stdout.write;
+    process.stderr.write = grab as typeof process.stderr.write;
+    // Test runners replace console methods with their own; catch those too.
+    for (const m of CONSOLE_METHODS) console[m] = (...args: unknown[]) => void sink(`${format(...args)}\n`);
+  }
+  activeCaptures.push(into);
+  let ended = false;
   return () => {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    methods.forEach((m, i) => (console[m] = saved[i]!));
+    if (ended) return;
+    ended = true;
+    activeCaptures.splice(activeCaptures.lastIndexOf(into), 1);
+    if (activeCaptures.length > 0 || !installedCapture) return;
+    process.stdout.write = installedCapture.out;
+    process.stderr.write = installedCapture.err;
+    const saved = installedCapture.console;
+    CONSOLE_METHODS.forEach((m, i) => (console[m] = saved[i]!));
+    installedCapture = undefined;
   };
 }
 
