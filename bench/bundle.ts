@@ -60,7 +60,7 @@ function median(values: number[]): number {
 }
 
 /** Hooks whose fair baseline is the HTTP one: they bundle undici, as a hand-written HTTP smoke test would. */
-const HTTP_HOOKS = new Set(['ecs-test-traffic']);
+const HTTP_HOOKS = new Set(['ecs-test-traffic', 'ecs-native-test-traffic']);
 
 /** Builds the hooks and the baselines, then samples each bundle's import `samples` times, interleaved. */
 export async function benchBundles(samples = 15): Promise<BundleReport> {
