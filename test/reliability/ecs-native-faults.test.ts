@@ -150,7 +150,10 @@ describe('duplicate invocations of the same executionId', () => {
     const details = first.response.hookDetails!;
     // Due: move the state's clock back instead of waiting a minute.
     const state = details[BAKE_STATE_KEY] as { nextAt: number; lastAt: number; firstAt: number };
-    const due = { [BAKE_STATE_KEY]: { ...state, nextAt: Date.now() - 1, lastAt: Date.now() - 60_001, firstAt: Date.now() - 60_001 } };
+    // One reading of the clock: a state must have nextAt = lastAt + interval exactly (bake-scope.ts), and two
+    // Date.now() calls a millisecond apart on a busy host would make it an impossible, FAILED state.
+    const now = Date.now();
+    const due = { [BAKE_STATE_KEY]: { ...state, nextAt: now - 1, lastAt: now - 60_001, firstAt: now - 60_001 } };
     const event = ecsEvent('POST_PRODUCTION_TRAFFIC_SHIFT', { hookDetails: due });
     const [a, b] = await Promise.all([invoke({ budgetMs: ROOMY_BUDGET_MS, checks: [passing], bake }, event, 'dup a'), invoke({ budgetMs: ROOMY_BUDGET_MS, checks: [passing], bake }, event, 'dup b')]);
     const counts = (r: EcsNativeHookResponse) => (r.hookDetails?.[BAKE_STATE_KEY] as { counts: { total: number } }).counts.total;
