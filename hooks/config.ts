@@ -230,3 +230,30 @@ export function readBake(env: Env): BakeConfig {
   const initialDelayMs = readInt(env, 'BAKE_INITIAL_DELAY_MS', 0, { max: MAX_BAKE_MS });
   return { durationMs, intervalMs, initialDelayMs };
 }
+
+/** The green target group gate of the ECS bake hooks (CodeDeploy and ECS-native). */
+export interface TargetGroupGateConfig {
+  enabled: boolean;
+  max5xxPerMinute?: number;
+  maxUnhealthyHosts: number;
+}
+
+export function readTargetGroupGate(env: Env): TargetGroupGateConfig {
+  return {
+    enabled: readBool(env, 'CHECK_TARGET_GROUP', true),
+    // An absolute count is off by default: any background error rate trips it at enough traffic;
+    // green vs blue (the comparison) judges error rates.
+    ...(readString(env, 'MAX_5XX_PER_MINUTE') !== undefined ? { max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 0) } : {}),
+    maxUnhealthyHosts: readInt(env, 'MAX_UNHEALTHY_HOSTS', 0),
+  };
+}
+
+/** An ECS bake hook with alarms and the target-group gate off and the comparison not enforced would check nothing. */
+export function requireAnEcsGate(config: { alarms: AlarmConfig; targetGroup: TargetGroupGateConfig; compare: CompareConfig }): void {
+  if (!config.alarms.enabled && !config.targetGroup.enabled && config.compare.mode !== 'enforce') {
+    throw new OptionsError(
+      'CODEDEPLOY_HOOKS_CHECK_ALARMS',
+      `is false, CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP is false and CODEDEPLOY_HOOKS_COMPARE is ${config.compare.mode}: the hook would check nothing`,
+    );
+  }
+}

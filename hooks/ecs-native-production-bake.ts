@@ -18,12 +18,12 @@ import type { EcsNativeHookHandler } from '../src/ecs-native/index.js';
 import { describeError, OptionsError } from '../src/errors.js';
 import { MAX_STAGE_MS } from '../src/platforms/ecs-native/options.js';
 import { ecsNativeProductionChecks } from './checks/ecs-native-production.js';
-import { readAlarms, readBool, readCompare, readInt, readString, type AlarmConfig, type CompareConfig, type Env } from './config.js';
+import { readAlarms, readCompare, readInt, readTargetGroupGate, requireAnEcsGate, type AlarmConfig, type CompareConfig, type Env, type TargetGroupGateConfig } from './config.js';
 
 export interface EcsNativeProductionConfig {
   bake: { durationMs: number; intervalMs: number };
   alarms: AlarmConfig;
-  targetGroup: { enabled: boolean; max5xxPerMinute?: number; maxUnhealthyHosts: number };
+  targetGroup: TargetGroupGateConfig;
   compare: CompareConfig;
 }
 
@@ -34,19 +34,11 @@ export function ecsNativeProductionConfig(env: Env): EcsNativeProductionConfig {
   const config: EcsNativeProductionConfig = {
     bake: { durationMs: readInt(env, 'BAKE_DURATION_MS', 600_000, { max: MAX_STAGE_MS }), intervalMs },
     alarms: readAlarms(env),
-    targetGroup: {
-      enabled: readBool(env, 'CHECK_TARGET_GROUP', true),
-      // An absolute count is off by default, as in hooks/ecs-post-traffic.ts: any background error rate trips it at
-      // enough traffic; green vs blue (the comparison) judges error rates.
-      ...(readString(env, 'MAX_5XX_PER_MINUTE') !== undefined ? { max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 0) } : {}),
-      maxUnhealthyHosts: readInt(env, 'MAX_UNHEALTHY_HOSTS', 0),
-    },
+    targetGroup: readTargetGroupGate(env),
     // The same comparison settings as the CodeDeploy post-traffic hooks (enforced; a sample too small passes).
     compare: readCompare(env),
   };
-  if (!config.alarms.enabled && !config.targetGroup.enabled && config.compare.mode !== 'enforce') {
-    throw new OptionsError('CODEDEPLOY_HOOKS_CHECK_ALARMS', 'is false, CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP is false and CODEDEPLOY_HOOKS_COMPARE is not enforce: the hook would check nothing');
-  }
+  requireAnEcsGate(config);
   return config;
 }
 

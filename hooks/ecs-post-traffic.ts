@@ -15,13 +15,12 @@
  */
 import { defineHook } from '../src/index.js';
 import { ecsPostTrafficChecks } from './checks/ecs-post-traffic.js';
-import { OptionsError } from '../src/errors.js';
-import { readAlarms, readBake, readBool, readCompare, readInt, readString, type AlarmConfig, type BakeConfig, type CompareConfig, type Env } from './config.js';
+import { readAlarms, readBake, readCompare, readTargetGroupGate, requireAnEcsGate, type AlarmConfig, type BakeConfig, type CompareConfig, type Env, type TargetGroupGateConfig } from './config.js';
 
 export interface EcsPostTrafficConfig {
   bake: BakeConfig;
   alarms: AlarmConfig;
-  targetGroup: { enabled: boolean; max5xxPerMinute?: number; maxUnhealthyHosts: number };
+  targetGroup: TargetGroupGateConfig;
   compare: CompareConfig;
 }
 
@@ -29,19 +28,10 @@ export function ecsPostTrafficConfig(env: Env): EcsPostTrafficConfig {
   const config: EcsPostTrafficConfig = {
     bake: readBake(env),
     alarms: readAlarms(env),
-    targetGroup: {
-      enabled: readBool(env, 'CHECK_TARGET_GROUP', true),
-      ...(readString(env, 'MAX_5XX_PER_MINUTE') !== undefined ? { max5xxPerMinute: readInt(env, 'MAX_5XX_PER_MINUTE', 0) } : {}),
-      maxUnhealthyHosts: readInt(env, 'MAX_UNHEALTHY_HOSTS', 0),
-    },
+    targetGroup: readTargetGroupGate(env),
     compare: readCompare(env),
   };
-  if (!config.alarms.enabled && !config.targetGroup.enabled && config.compare.mode !== 'enforce') {
-    throw new OptionsError(
-      'CODEDEPLOY_HOOKS_CHECK_ALARMS',
-      `is false, CODEDEPLOY_HOOKS_CHECK_TARGET_GROUP is false and CODEDEPLOY_HOOKS_COMPARE is ${config.compare.mode}: the hook would check nothing`,
-    );
-  }
+  requireAnEcsGate(config);
   return config;
 }
 

@@ -12,7 +12,7 @@ import { SimClock } from '../clock/sim-clock.js';
 import { anySignal } from '../../util/abort.js';
 import { invokeHook, type HookHandler, type HookInvocation } from './hook-runner.js';
 import { runCommandHook } from './command-hook.js';
-import type { HookRunResult } from './result.js';
+import type { HookRunResult, SimulationResult } from './result.js';
 import { storeHookLogs } from './hook-logs.js';
 import type { TimelineEvent, TimelineEventInput, TimelineListener } from './timeline.js';
 import { trafficPlan } from './traffic-plan.js';
@@ -75,6 +75,28 @@ export class DeploymentRun {
     const full = { ...event, at: this.clock.elapsedMs(), simSeconds: Math.round(this.clock.simSeconds()) } as TimelineEvent;
     this.timeline.push(full);
     this.opts.onEvent?.(full);
+  }
+
+  /** The run's result: the scenario's and the run's own fields, and what the platform decided and measured. */
+  result(outcome: Pick<SimulationResult, 'deploymentConfigName' | 'status' | 'reason' | 'rolledBack' | 'startedAt' | 'alarms' | 'traffic' | 'errorCode' | 'metrics'>): SimulationResult {
+    const { scenario } = this;
+    const { errorCode, metrics, ...rest } = outcome;
+    return {
+      scenario: scenario.name,
+      source: scenario.source,
+      description: scenario.description,
+      platform: scenario.platform,
+      deploymentId: this.deploymentId,
+      ...rest,
+      ...(errorCode ? { errorCode } : {}),
+      ...(scenario.expect ? { expect: scenario.expect } : {}),
+      timeScale: this.opts.timeScale,
+      durationMs: this.clock.elapsedMs(),
+      simulatedSeconds: Math.round(this.clock.simSeconds()),
+      hooks: this.hooks,
+      timeline: this.timeline,
+      ...(metrics ? { metrics } : {}),
+    };
   }
 
   /** Stops the deployment (first cause wins). */

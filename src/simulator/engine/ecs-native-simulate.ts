@@ -14,20 +14,19 @@ import { randomBytes } from 'node:crypto';
 import { substituteAll, type PlaceholderName } from '../scenario/placeholders.js';
 import type { Scenario, ScenarioHook } from '../scenario/types.js';
 import type { EcsLifecycleHook, World } from '../state/index.js';
-import { startEmulator } from '../emulator/index.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { startTaskServer, versionInvoke, type AppHandler } from './app-versions.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { listenerRoute, setListenerWeight, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { runNativeHook, type EcsNativeHookEvent, type NativeHookOutcome } from './ecs-native-hook.js';
 import { ecsNativeStagePlan, rollbackSteps, type StageStep } from './ecs-native-plan.js';
-import { applyEnv, invokeHook, loadHook, type HookHandler } from './hook-runner.js';
-import { SimulatorSetupError } from './module-loader.js';
+import { invokeHook, type HookHandler } from './hook-runner.js';
 import { seededRandom } from './random.js';
 import type { SimulationResult } from './result.js';
 import { createLoadBalancing, type EcsResources } from './setup-world.js';
 import type { SimulateOptions } from './simulate.js';
 import { storeHookLogs } from './hook-logs.js';
+import { loadHookHandlers, startRunEmulator } from './run-environment.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
 import { enterSimulatedTime } from './simulated-time.js';
 import { TargetHealth } from './target-health.js';
@@ -37,14 +36,7 @@ export async function simulateEcsNative(scenario: Scenario, opts: SimulateOption
   try {
     const net = await startListeners(scenario);
     cleanups.push(() => Promise.all(net.closers.map((c) => c())).then(() => undefined));
-    let emulator: Awaited<ReturnType<typeof startEmulator>>;
-    try {
-      emulator = await startEmulator({ world, port: opts.emulatorPort ?? 0 });
-    } catch (err) {
-      throw new SimulatorSetupError(`cannot start the AWS endpoint emulator: ${(err as Error).message}`, { cause: err });
-    }
-    cleanups.push(() => emulator.close());
-    cleanups.push(applyEnv({ AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }));
+    const emulator = await startRunEmulator(world, opts, cleanups);
 
     const vars: Partial<Record<PlaceholderName, string>> = {
       currentVersion: scenario.versions.current.version,
@@ -52,7 +44,8 @@ export async function simulateEcsNative(scenario: Scenario, opts: SimulateOption
       endpoint: emulator.url,
     };
     const res = createLoadBalancing(world, scenario, vars, { production: net.production.port, test: net.test.port });
-    const handlers = await loadHandlers(scenario, vars, emulator.url, world.region);
+    // The scenario reader allows only module hooks for ECS-native.
+    const handlers = await loadHookHandlers(scenario.hooks, vars, emulator.url, world.region);
 
     const run = new DeploymentRun(scenario, {
       world, endpoint: emulator.url, timeScale, handlers, vars,
@@ -64,26 +57,10 @@ export async function simulateEcsNative(scenario: Scenario, opts: SimulateOption
     const deployment = createServiceDeployment(world, scenario, res);
     run.deploymentId = deployment.serviceDeploymentArn;
     const player = new StagePlayer(run, net, res, app, deployment, handlers, emulator.url);
-    return await player.play(opts, timeScale);
+    return await player.play(opts);
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
   }
-}
-
-/** Hooks are imported with their env set, as Lambda's init phase runs: a module that cannot load is a setup error. */
-async function loadHandlers(scenario: Scenario, vars: Partial<Record<PlaceholderName, string>>, endpoint: string, region: string): Promise<Map<string, HookHandler>> {
-  const handlers = new Map<string, HookHandler>();
-  for (const hook of scenario.hooks) {
-    // The scenario reader allows only module hooks for ECS-native.
-    if (!hook.module) throw new SimulatorSetupError(`hook ${hook.lifecycleEvent}: an ECS-native hook must be a module`);
-    const restore = applyEnv({ ...substituteAll(hook.env, vars), AWS_ENDPOINT_URL: endpoint, AWS_REGION: region });
-    try {
-      handlers.set(hook.lifecycleEvent, await loadHook({ ...hook, module: hook.module }));
-    } finally {
-      restore();
-    }
-  }
-  return handlers;
 }
 
 /** The service with blue serving production, green registered as a new revision, and the service deployment started. */
@@ -170,7 +147,7 @@ class StagePlayer {
     return this.run.world;
   }
 
-  async play(opts: SimulateOptions, timeScale: number): Promise<SimulationResult> {
+  async play(opts: SimulateOptions): Promise<SimulationResult> {
     const { run, world, net, res } = this;
     const scenario = run.scenario;
     for (const proxy of [net.production, net.test]) proxy.configure({ world, loadBalancerDimension: res.loadBalancerDimension });
@@ -241,27 +218,16 @@ class StagePlayer {
     run.emit({ type: 'deployment-finished', status, reason, rolledBack, ...(failure ? { errorCode: failure.errorCode } : {}) });
     await run.drain(1000);
     run.closed = true;
-    return {
-      scenario: scenario.name,
-      source: scenario.source,
-      description: scenario.description,
-      platform: 'ECS-native',
-      deploymentId: this.arn,
+    return run.result({
       deploymentConfigName: config,
       status,
       reason,
       ...(failure ? { errorCode: failure.errorCode } : {}),
       rolledBack,
-      ...(scenario.expect ? { expect: scenario.expect } : {}),
-      timeScale,
       startedAt,
-      durationMs: run.clock.elapsedMs(),
-      simulatedSeconds: Math.round(run.clock.simSeconds()),
-      hooks: run.hooks,
       alarms: monitor.states(),
       traffic: traffic.summary(),
-      timeline: run.timeline,
-    };
+    });
   }
 
   private async stage(step: StageStep): Promise<void> {

@@ -11,19 +11,20 @@ import type { Scenario } from '../scenario/types.js';
 import { createWorld, type World } from '../state/index.js';
 import { recordRollbackDeployment, stopRollsBack } from '../state/codedeploy-rollback.js';
 import { assertNoSimulationRunning } from '../clock/warp.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import type { Emulator } from '../emulator/index.js';
 import type { AppHandler } from './app-versions.js';
 import { attachAppSpec } from './appspec.js';
 import { AlarmMonitor } from './alarm-monitor.js';
 import { DeploymentFailure, DeploymentRun } from './deployment-run.js';
 import { ecsPlatform, startListeners, type EcsNetwork } from './ecs-deployment.js';
 import { simulateEcsNative } from './ecs-native-simulate.js';
-import { applyEnv, loadHook, loadScheduled, type HookHandler } from './hook-runner.js';
+import { applyEnv, loadScheduled } from './hook-runner.js';
 import { attachLambdaCode, lambdaPlatform } from './lambda-deployment.js';
 import { importFunction, SimulatorSetupError } from './module-loader.js';
 import { seededRandom } from './random.js';
 import type { SimulationResult } from './result.js';
 import { enterSimulatedTime } from './simulated-time.js';
+import { loadHookHandlers, startRunEmulator } from './run-environment.js';
 import { setupWorld } from './setup-world.js';
 import type { TimelineListener } from './timeline.js';
 import { SimulatedTraffic } from './simulated-traffic.js';
@@ -78,38 +79,13 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
       net = await startListeners(scenario);
       cleanups.push(() => Promise.all(net!.closers.map((c) => c())).then(() => undefined));
     }
-    let emulator: Emulator;
-    try {
-      emulator = opts.emulator ?? (await startEmulator({ world, port: opts.emulatorPort ?? 0 }));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new SimulatorSetupError(
-        code === 'EADDRINUSE' ? `port ${opts.emulatorPort} on 127.0.0.1 is already in use (AWS endpoint emulator)` : `cannot start the AWS endpoint emulator: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
-    if (!opts.emulator) cleanups.push(() => emulator.close());
-    // For the whole run, not only while a hook runs: a hook still working after its timeout
-    // must keep talking to this emulator, never to a real AWS endpoint.
-    const restoreAwsEnv = applyEnv({ AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-    cleanups.push(restoreAwsEnv);
+    const emulator = await startRunEmulator(world, opts, cleanups);
     const setup = setupWorld(world, scenario, {
       endpoint: emulator.url,
       ...(net ? { ports: { production: net.production.port, test: net.test.port } } : {}),
     });
 
-    // Import the hooks with their env set (placeholders resolved), as Lambda's init phase would run:
-    // a module that cannot load, e.g. one rejecting its configuration, is a setup error, not a failed deployment.
-    const handlers = new Map<string, HookHandler>();
-    for (const hook of scenario.hooks) {
-      if (!hook.module || !runModuleHooks) continue;
-      const restore = applyEnv({ ...substituteAll(hook.env, setup.vars), AWS_ENDPOINT_URL: emulator.url, AWS_REGION: world.region });
-      try {
-        handlers.set(hook.lifecycleEvent, await loadHook({ ...hook, module: hook.module }));
-      } finally {
-        restore();
-      }
-    }
+    const handlers = await loadHookHandlers(runModuleHooks ? scenario.hooks : [], setup.vars, emulator.url, world.region);
 
     const schedules = [];
     for (const schedule of scenario.schedules) {
@@ -251,28 +227,17 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions = {}): 
     run.closed = true;
     const metrics = readVersionMetrics(world.cloudWatch.metrics, metricSourcesOf(scenario, setup.ecs), { worldStart, worldEnd: world.now(), simSeconds: run.clock.simSeconds() });
 
-    return {
-      scenario: scenario.name,
-      source: scenario.source,
-      description: scenario.description,
-      platform: scenario.platform,
-      deploymentId: run.deploymentId,
+    return run.result({
       deploymentConfigName: setup.deploymentConfigName,
       status,
       reason,
       ...(failure ? { errorCode: failure.errorCode } : {}),
       rolledBack,
-      ...(scenario.expect ? { expect: scenario.expect } : {}),
-      timeScale,
       startedAt,
-      durationMs: run.clock.elapsedMs(),
-      simulatedSeconds: Math.round(run.clock.simSeconds()),
-      hooks: run.hooks,
       alarms: monitor.states(),
       traffic: traffic.summary(),
-      timeline: run.timeline,
       ...(metrics ? { metrics } : {}),
-    };
+    });
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
   }
